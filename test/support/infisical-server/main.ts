@@ -1,0 +1,65 @@
+/**
+ * Standalone local Infisical: `npm run infisical:local [-- --port 8081] [-- --seed file.json]`.
+ * Port: --port, else env INFISICAL_LOCAL_PORT, else 8081. Seed: --seed, else the demo seed.
+ * Prints how to point an app at it (never the seeded secret values). Stops on SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { DEFAULT_LOCAL_PORT, DEMO_SEED_PATH, startDemoServer } from './demo-server.js';
+
+export { startDemoServer } from './demo-server.js';
+
+function argValue(args: string[], name: string): string | undefined {
+  const idx = args.indexOf(name);
+  if (idx >= 0) return args[idx + 1];
+  const inline = args.find((a) => a.startsWith(`${name}=`));
+  return inline?.slice(name.length + 1);
+}
+
+export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
+  const rawPort = argValue(args, '--port') ?? process.env['INFISICAL_LOCAL_PORT'] ?? String(DEFAULT_LOCAL_PORT);
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${rawPort}`);
+  const seedArg = argValue(args, '--seed');
+  const seedPath = seedArg ? resolve(seedArg) : DEMO_SEED_PATH;
+
+  const { server, seed, connection } = await startDemoServer(port, seedPath);
+  const lines = [
+    `Local Infisical listening on ${server.url}  (seed: ${seedPath})`,
+    '',
+    'Point an app at it:',
+    ...Object.entries(connection).map(([k, v]) => `  export ${k}=${v}`),
+    '',
+    `Projects: ${seed.projects.map((p) => `${p.slug} (${p.id}; envs ${p.environments.map((e) => e.slug).join(', ')})`).join('; ')}`,
+    `Identities: ${seed.identities.map((i) => `${i.name} (clientId ${i.clientId})`).join('; ')}`,
+    '',
+    'Try it:',
+    `  TOKEN=$(curl -s -X POST ${server.url}/api/v1/auth/universal-auth/login -H 'Content-Type: application/json' \\`,
+    `    -d '{"clientId":"${connection.INFISICAL_CLIENT_ID}","clientSecret":"${connection.INFISICAL_CLIENT_SECRET}"}' \\`,
+    `    | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`,
+    `  curl -s -H "Authorization: Bearer $TOKEN" \\`,
+    `    '${server.url}/api/v3/secrets/raw?workspaceId=${connection.INFISICAL_PROJECT_ID}&environment=${connection.INFISICAL_ENVIRONMENT}&include_imports=true'`,
+    '',
+    `Admin surface: ${server.url}/__admin/ (e.g. POST /__admin/time/advance {"seconds":3600}). Ctrl+C to stop.`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal} received, stopping local Infisical...\n`);
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
