@@ -1,0 +1,14 @@
+import type { InfisicalClock, InfisicalTimer } from './interfaces/infisical-clock.interface.js';
+
+/** The real clock: `Date.now` and Node timers that do not keep the event loop alive. */
+export const systemClock: InfisicalClock = {
+  now: () => Date.now(),
+  setTimeout(callback: () => void, ms: number): InfisicalTimer {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return timer;
+  },
+  clearTimeout(timer: InfisicalTimer): void {
+    clearTimeout(timer as NodeJS.Timeout);
+  },
+};

@@ -1,0 +1,21 @@
+import type { CredentialClass } from '../credentials/credential-rules.js';
+
+/** Static settings of `forRoot()` / `forRootAsync()` that shape the module itself (not resolved by a factory). */
+export interface InfisicalModuleExtras {
+  /** Register the module globally, so credentials and the store can be injected everywhere. @default false */
+  isGlobal?: boolean;
+  /**
+   * Credential classes to provide (e.g. `[GmailCredentials, GeminiCredentials, NotionCredentials]`). Their keys
+   * become required and their format rules are checked at bootstrap and on every refresh.
+   * @default []
+   */
+  credentials?: CredentialClass[];
+}
+
+/** Secrets to provide by name with `InfisicalModule.forFeature()`. */
+export interface InfisicalFeatureOptions {
+  /** Keys injectable one by one with `@InjectSecret(key)`; each must be present at bootstrap. */
+  secrets?: string[];
+  /** Named groups injectable with `@InjectSecretGroup(name)`; every member must be present at bootstrap. */
+  groups?: Record<string, string[]>;
+}

@@ -1,0 +1,84 @@
+import type { StandardSchemaV1 } from './standard-schema.interface.js';
+
+/** A class decorated with class-validator (and optionally class-transformer) rules, one property per key. */
+export type ConfigSchemaClass = new () => object;
+
+/** Either a class-validator class or any Standard Schema (zod, valibot, …) describing the merged configuration. */
+export type ConfigSchema = ConfigSchemaClass | StandardSchemaV1;
+
+/** Machine identity credentials for Infisical Universal Auth. */
+export interface UniversalAuthCredentials {
+  /** Client ID of the machine identity (Access Control → Machine Identities → Universal Auth). */
+  clientId: string;
+  /** Client secret of the machine identity. Never logged; used as key material for {@link PersistentCacheOptions}. */
+  clientSecret: string;
+}
+
+/** Opt-in encrypted last-known-good snapshot on disk, used only when Infisical cannot answer at bootstrap. */
+export interface PersistentCacheOptions {
+  /** File path of the snapshot (written atomically with mode 0600 after every good refresh). */
+  path: string;
+  /**
+   * Key material for the AES-256-GCM key (derived with HKDF-SHA256). At least 32 characters.
+   * @default the machine identity's client secret
+   */
+  key?: string;
+}
+
+/** Options of `InfisicalModule.forRoot()` / the object returned by `forRootAsync({ useFactory })`. */
+export interface InfisicalModuleOptions {
+  /**
+   * Load secrets from Infisical. When `false`, the configuration comes from the process environment / `.env` and
+   * schema defaults alone (still validated), and no request is made.
+   * @default true
+   */
+  enabled?: boolean;
+  /** Base URL of the Infisical instance (no trailing `/api`). @default 'https://app.infisical.com' */
+  siteUrl?: string;
+  /** Project ID (Project Settings → Project ID). Required when `enabled`. */
+  projectId?: string;
+  /** Environment slug, e.g. `dev`, `staging`, `prod`. Required when `enabled`. */
+  environment?: string;
+  /** Folder to read. @default '/' */
+  secretPath?: string;
+  /** Also read every sub-folder of `secretPath`. @default false */
+  recursive?: boolean;
+  /** Also read secrets imported into the folder; local secrets win over imported ones. @default true */
+  includeImports?: boolean;
+  /** Expand `${KEY}` and `${env.folder.KEY}` references server-side. @default true */
+  expandSecretReferences?: boolean;
+  /** How the module authenticates. Required when `enabled`. */
+  auth?: { universalAuth: UniversalAuthCredentials };
+  /**
+   * Seconds a snapshot is fresh; after that it is refreshed in the background (±10 % jitter per instance).
+   * `0` disables the cache: `getAsync()` fetches on every call (concurrent calls share one request).
+   * @default 60 (0–3600)
+   */
+  cacheTtlSeconds?: number;
+  /**
+   * Longest time bootstrap waits for Infisical, whatever the SDK would do. On expiry the last-known-good snapshot
+   * is used if one is configured and valid; otherwise bootstrap fails.
+   * @default 5000
+   */
+  startupTimeoutMs?: number;
+  /** Longest time one HTTP attempt may take (connect, headers and body). @default 10000 */
+  requestTimeoutMs?: number;
+  /**
+   * While refreshes fail, the last good values keep being served and health reports `degraded`; once the snapshot
+   * is older than this, health reports `down` (readiness fails; values are still served). `0` = never down.
+   * @default 86400
+   */
+  maxStaleSeconds?: number;
+  /**
+   * Schema of the merged configuration (Infisical > process env / `.env` > schema defaults), validated at
+   * bootstrap and on every refresh: a class-validator class or a Standard Schema.
+   * @default none (only `requiredKeys` and registered credentials are checked)
+   */
+  schema?: ConfigSchema;
+  /** Keys that must be present (from any source). @default [] */
+  requiredKeys?: string[];
+  /** Encrypted last-known-good snapshot on disk. @default undefined (off) */
+  persistentCache?: PersistentCacheOptions;
+  /** Revoke the access token when the application shuts down. @default false */
+  revokeTokenOnShutdown?: boolean;
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
+import { closestMatch } from '../../src/infisical/closest-match.js';
+import {
+  InfisicalAuthenticationError,
+  InfisicalConfigValidationError,
+  InfisicalRateLimitError,
+  InfisicalUnreachableError,
+} from '../../src/infisical/index.js';
+import { refreshDelayMs, retryDelayMs } from '../../src/infisical/refresh-schedule.js';
+import { SecretRedactor } from '../../src/infisical/secret-redactor.js';
+import { parseRetryAfter } from '../../src/infisical/infisical.transport.js';
+
+const target = { siteUrl: 'http://127.0.0.1:1', projectId: 'p', environment: 'dev', secretPath: '/' };
+
+describe('closestMatch', () => {
+  it.each([
+    ['stg', ['dev', 'staging', 'prod'], 'staging'],
+    ['production', ['dev', 'staging', 'prod'], 'prod'],
+    ['prod', ['development', 'production'], 'production'],
+    ['dve', ['dev', 'staging', 'prod'], 'dev'],
+    ['qa-eu', ['dev', 'staging', 'prod'], undefined],
+  ])('%s in %j → %s', (input, candidates, expected) => {
+    expect(closestMatch(input, candidates)).toBe(expected);
+  });
+});
+
+describe('refresh schedule', () => {
+  it('spreads regular refreshes ±10 % around the TTL', () => {
+    expect(refreshDelayMs(60, () => 0)).toBe(54_000);
+    expect(refreshDelayMs(60, () => 1)).toBe(66_000);
+    expect(refreshDelayMs(60, () => 0.5)).toBe(60_000);
+  });
+
+  it('backs off exponentially with full jitter, capped at 5 minutes', () => {
+    expect(retryDelayMs(1, new Error('x'), 60, () => 1)).toBe(1000);
+    expect(retryDelayMs(4, new Error('x'), 60, () => 1)).toBe(8000);
+    expect(retryDelayMs(30, new Error('x'), 60, () => 1)).toBe(300_000);
+    expect(retryDelayMs(4, new Error('x'), 60, () => 0.25)).toBe(2000);
+  });
+
+  it('waits at least what a 429 asks for', () => {
+    expect(retryDelayMs(1, new InfisicalRateLimitError(target, 42), 60, () => 0.5)).toBe(42_000);
+  });
+
+  it('does not hammer a refused identity', () => {
+    expect(retryDelayMs(1, new InfisicalAuthenticationError(target, 'invalid-credentials'), 60, () => 0)).toBe(300_000);
+  });
+
+  it('retries a rejected snapshot at the TTL cadence', () => {
+    const invalid = new InfisicalConfigValidationError('x', [{ key: 'A', kind: 'missing', messages: ['not set'], fix: 'set it' }]);
+    expect(retryDelayMs(1, invalid, 60, () => 0.5)).toBe(60_000);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP dates', () => {
+    expect(parseRetryAfter('42', 0)).toBe(42);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 0)).toBe(10);
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+    expect(parseRetryAfter(null, 0)).toBeUndefined();
+  });
+});
+
+describe('SecretRedactor', () => {
+  it('masks registered values in plain, JSON-escaped and URL-encoded form, longest first', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('s3cr3t-"value"/x', 'abc', undefined, 's3cr3t-"value"/x-longer');
+    const text = `a s3cr3t-"value"/x-longer b ${JSON.stringify('s3cr3t-"value"/x')} c ${encodeURIComponent('s3cr3t-"value"/x')} abc`;
+    expect(redactor.redact(text)).toBe('a [REDACTED] b "[REDACTED]" c [REDACTED] abc');
+  });
+
+  it('redacts an error message and stack in place', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('top-secret-token');
+    const error = redactor.redactError(new Error('token top-secret-token rejected'));
+    expect(error.message).toBe('token [REDACTED] rejected');
+    expect(error.stack).not.toContain('top-secret-token');
+  });
+});
+
+describe('errors', () => {
+  it('have stable names and codes, print without dumping fields, and name the fix', () => {
+    const error = new InfisicalUnreachableError(target, 'network', 'connection refused (ECONNREFUSED)');
+    expect(error.name).toBe('InfisicalUnreachableError');
+    expect(error.code).toBe('INFISICAL_UNREACHABLE');
+    expect(error.transient).toBe(true);
+    expect(error.message).toContain('INFISICAL_SITE_URL');
+    expect(inspect(error)).toContain('InfisicalUnreachableError: Infisical at http://127.0.0.1:1 is unreachable');
+    expect(inspect(error)).not.toContain('target:');
+  });
+});
