@@ -71,3 +71,4 @@ export {
   type InfisicalTokenFailure,
   type InfisicalUnreachableReason,
 } from './infisical.errors.js';
+export { infisicalOptionsFromEnv, INFISICAL_ENVIRONMENT_VARIABLES, type EnvironmentSource } from './infisical-env.options.js';
