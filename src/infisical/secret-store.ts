@@ -72,6 +72,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   readonly #random: () => number;
   #snapshot: Snapshot | undefined;
   #inflight: Promise<boolean> | undefined;
+  #persisting: Promise<void> | undefined;
   #timer: InfisicalTimer | undefined;
   #nextRefreshAt: number | undefined;
   #failures = 0;
@@ -195,19 +196,33 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
       return;
     }
     const { target, startupTimeoutMs } = this.#options;
+    const deadlineAt = started + startupTimeoutMs;
     const deadline = new AbortController();
+    let lastError: InfisicalError | undefined;
     const onClose = () => deadline.abort(this.#lifetime.signal.reason);
     this.#lifetime.signal.addEventListener('abort', onClose, { once: true });
     const timer = this.#clock.setTimeout(
-      () => deadline.abort(new InfisicalStartupTimeoutError(target, startupTimeoutMs)),
+      () => deadline.abort(new InfisicalStartupTimeoutError(target, startupTimeoutMs, lastError)),
       startupTimeoutMs,
     );
     try {
-      const fetched = await this.#client.fetchSecrets(deadline.signal);
-      const config = await this.#validateAnswer(fetched, deadline.signal, true);
-      this.#install(fetched.secrets, config);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const fetched = await this.#client.fetchSecrets(deadline.signal);
+          const config = await this.#validateAnswer(fetched, deadline.signal, true);
+          this.#install(fetched.secrets, config);
+          break;
+        } catch (caught) {
+          const error = this.#asInfisicalError(caught);
+          // Transient trouble is retried with back-off while the deadline leaves room for another attempt.
+          const delay = retryDelayMs(attempt, error, 0, this.#random);
+          if (!error.transient || deadline.signal.aborted || this.#clock.now() + delay >= deadlineAt) throw error;
+          lastError = error;
+          await this.#sleep(delay, deadline.signal);
+        }
+      }
       this.#logSources(`Loaded configuration from Infisical ${describeTarget(target)}:`, started);
-      void this.#persist();
+      this.#persistInBackground();
       this.#schedule(this.#options.cacheTtlSeconds > 0 ? refreshDelayMs(this.#options.cacheTtlSeconds, this.#random) : undefined);
     } catch (caught) {
       let error = this.#asInfisicalError(caught);
@@ -223,6 +238,21 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
       this.#clock.clearTimeout(timer);
       this.#lifetime.signal.removeEventListener('abort', onClose);
     }
+  }
+
+  /** Waits `ms` on the module's clock; rejects with the signal's reason when it aborts first. */
+  #sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.#clock.clearTimeout(timer);
+        reject(signal.reason);
+      };
+      const timer = this.#clock.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   async #startFromCache(cause: InfisicalError): Promise<void> {
@@ -256,9 +286,12 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
 
   // ------------------------------------------------------------------------------------------------- refresh
 
-  /** Resolves once no refresh is under way (without starting one). */
+  /** Resolves once no refresh (and no write of the last-known-good file) is under way, without starting one. */
   async whenSettled(): Promise<void> {
-    while (this.#inflight) await this.#inflight;
+    while (this.#inflight || this.#persisting) {
+      await this.#inflight;
+      await this.#persisting;
+    }
   }
 
   /**
@@ -266,7 +299,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
    * rejects — failures keep the last good snapshot and are reported through {@link status} and the log.
    */
   refresh(): Promise<boolean> {
-    if (!this.#client || this.#closed) return Promise.resolve(this.#snapshot !== undefined && this.#failures === 0);
+    if (!this.#client || this.#closed) return Promise.resolve(!this.#closed && this.#snapshot !== undefined && this.#failures === 0);
     this.#inflight ??= this.#runRefresh().finally(() => {
       this.#inflight = undefined;
     });
@@ -288,7 +321,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
       this.#lastError = undefined;
       this.#lastFailureSignature = undefined;
       this.#publish(changed);
-      void this.#persist();
+      this.#persistInBackground();
       this.#schedule(this.#options.cacheTtlSeconds > 0 ? refreshDelayMs(this.#options.cacheTtlSeconds, this.#random) : undefined);
       return true;
     } catch (caught) {
@@ -384,6 +417,18 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
         this.#logger.error(this.#redactor.redact(`A rotation listener failed: ${error instanceof Error ? error.message : String(error)}`));
       }
     }
+  }
+
+  /** Writes the last-known-good file without holding up bootstrap or the refresh. */
+  #persistInBackground(): void {
+    if (!this.#cache) return;
+    const previous = this.#persisting ?? Promise.resolve();
+    const current: Promise<void> = previous
+      .then(() => this.#persist())
+      .finally(() => {
+        if (this.#persisting === current) this.#persisting = undefined;
+      });
+    this.#persisting = current;
   }
 
   async #persist(): Promise<void> {

@@ -36,11 +36,38 @@ export class ManualClock implements InfisicalClock {
     return [...this.#timers.values()].map((t) => t.at - this.#now).sort((a, b) => a - b);
   }
 
+  /** Moves time forward by `ms` WITHOUT firing timers, like a CPU-throttled instance whose timers run late. */
+  jump(ms: number): void {
+    this.#now += ms;
+  }
+
+  /**
+   * Like {@link advance}, but after each timer it awaits `settle()` (e.g. the store's `whenSettled`) so that the
+   * work the timer started — real I/O on loopback — completes before time moves on, as it would in reality.
+   */
+  async advanceAsync(ms: number, settle: () => Promise<unknown>): Promise<void> {
+    const end = this.#now + ms;
+    for (;;) {
+      const next = this.#nextDue(end);
+      if (!next) break;
+      this.#timers.delete(next.id);
+      this.#now = Math.max(this.#now, next.at);
+      next.callback();
+      await settle();
+    }
+    this.#now = end;
+    await settle();
+  }
+
+  #nextDue(end: number): PendingTimer | undefined {
+    return [...this.#timers.values()].filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+  }
+
   /** Moves time forward by `ms`, firing due timers in order (time stops at each timer while it runs). */
   advance(ms: number): void {
     const end = this.#now + ms;
     for (;;) {
-      const next = [...this.#timers.values()].filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      const next = this.#nextDue(end);
       if (!next) break;
       this.#timers.delete(next.id);
       this.#now = Math.max(this.#now, next.at);
