@@ -274,11 +274,10 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     this.#failures = 1;
     this.#lastError = cause;
     this.#lastFailureSignature = this.#signature(cause);
-    this.#logger.warn(
-      this.#redactor.redact(
-        `Infisical could not answer at startup (${cause.message}). Serving the last-known-good snapshot from ` +
-          `${cache.path} (${this.status().snapshotAgeSeconds} s old); health reports degraded until a refresh succeeds.`,
-      ),
+    this.#log(
+      'warn',
+      `Infisical could not answer at startup (${cause.message}). Serving the last-known-good snapshot from ` +
+        `${cache.path} (${this.status().snapshotAgeSeconds} s old); health reports degraded until a refresh succeeds.`,
     );
     this.#logSources('Configuration from the last-known-good snapshot:', undefined);
     this.#schedule(retryDelayMs(this.#failures, cause, this.#options.cacheTtlSeconds, this.#random));
@@ -315,7 +314,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
       if (this.#closed) return false;
       const changed = this.#install(fetched.secrets, config);
       if (this.#failures > 0) {
-        this.#logger.log(`Infisical refresh recovered after ${this.#failures} failed attempt(s); serving fresh values again.`);
+        this.#log('log', `Infisical refresh recovered after ${this.#failures} failed attempt(s); serving fresh values again.`);
       }
       this.#failures = 0;
       this.#lastError = undefined;
@@ -331,12 +330,11 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
       this.#lastError = error;
       const delay = retryDelayMs(this.#failures, error, this.#options.cacheTtlSeconds, this.#random);
       const signature = this.#signature(error);
-      const message = this.#redactor.redact(
+      const message =
         `Infisical refresh failed (attempt ${this.#failures}); keeping the last good values ` +
-          `(${this.status().snapshotAgeSeconds ?? '?'} s old), next attempt in ${Math.round(delay / 1000)} s. ${error.name}: ${error.message}`,
-      );
-      if (signature !== this.#lastFailureSignature) this.#logger.warn(message);
-      else this.#logger.debug?.(message);
+        `(${this.status().snapshotAgeSeconds ?? '?'} s old), next attempt in ${Math.round(delay / 1000)} s. ${error.name}: ${error.message}`;
+      if (signature !== this.#lastFailureSignature) this.#log('warn', message);
+      else this.#log('debug', message);
       this.#lastFailureSignature = signature;
       this.#schedule(delay);
       return false;
@@ -394,11 +392,11 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   #publish(changed: ReadonlySet<string>): void {
     if (changed.size === 0) return;
     const keys = this.#snapshot?.config.keys ?? {};
-    this.#logger.log(
-      `Infisical refresh: ${changed.size} key(s) changed: ${[...changed]
-        .map((k) => `${k}${keys[k]?.version !== undefined ? ` (v${keys[k]?.version})` : keys[k] ? ` (${keys[k]?.source})` : ' (removed)'}`)
-        .join(', ')}`,
-    );
+    const described = [...changed].map((k) => {
+      const info = keys[k];
+      return `${k} (${info?.version !== undefined ? `v${info.version}` : (info?.source ?? 'removed')})`;
+    });
+    this.#log('log', `Infisical refresh: ${changed.size} key(s) changed: ${described.join(', ')}`);
     const env = process.env;
     for (const key of changed) {
       if (!this.#configService) break;
@@ -414,7 +412,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
       try {
         listener(changed);
       } catch (error) {
-        this.#logger.error(this.#redactor.redact(`A rotation listener failed: ${error instanceof Error ? error.message : String(error)}`));
+        this.#log('error', `A rotation listener failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
@@ -437,7 +435,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     try {
       await this.#cache.write({ fetchedAt: snapshot.confirmedAt, secrets: [...snapshot.secrets] }, this.#clock.now());
     } catch (error) {
-      this.#logger.warn(`Could not write the last-known-good snapshot ${this.#cache.path}: ${(error as Error).message}`);
+      this.#log('warn', `Could not write the last-known-good snapshot ${this.#cache.path}: ${(error as Error).message}`);
     }
   }
 
@@ -481,7 +479,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     try {
       await this.#client.revoke(controller.signal);
     } catch (error) {
-      this.#logger.warn(this.#redactor.redact(`Could not revoke the Infisical access token: ${(error as Error).message}`));
+      this.#log('warn', `Could not revoke the Infisical access token: ${(error as Error).message}`);
     } finally {
       this.#clock.clearTimeout(timer);
     }
@@ -499,6 +497,11 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     return new InfisicalUnreachableError(this.#options.target, 'invalid-response', this.#redactor.redact(detail));
   }
 
+  /** Every log line of the module goes through here: masked, whatever a message was built from. */
+  #log(level: 'log' | 'warn' | 'error' | 'debug', message: string): void {
+    this.#logger[level](this.#redactor.redact(message));
+  }
+
   #signature(error: InfisicalError): string {
     return `${error.name}|${error.message}`;
   }
@@ -512,7 +515,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     }
     const parts = [...bySource].map(([source, keys]) => `${source}: ${keys.sort().join(', ')}`);
     const took = started === undefined ? '' : ` in ${this.#clock.now() - started} ms`;
-    this.#logger.log(`${prefix} ${this.keys().length} keys${took} — ${parts.join('; ') || 'none'}`);
+    this.#log('log', `${prefix} ${this.keys().length} keys${took} — ${parts.join('; ') || 'none'}`);
   }
 
   toString(): string {

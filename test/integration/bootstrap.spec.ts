@@ -151,7 +151,7 @@ describe('bootstrap against the local Infisical server', () => {
       },
       {
         name: 'unreachable site',
-        run: async () => rejectionOf(startInfisicalApp({ options: optionsFor({ url: await closedPortUrl() }, APP_DEV, 'dev'), credentials: ALL_CREDENTIALS })),
+        run: async () => rejectionOf(startInfisicalApp({ options: optionsFor({ url: await closedPortUrl() }, APP_DEV, 'dev', { startupTimeoutMs: 300 }), credentials: ALL_CREDENTIALS })),
         type: InfisicalUnreachableError,
         says: ['connection refused', 'INFISICAL_SITE_URL'],
       },

@@ -2,109 +2,25 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { GeminiCredentials, InfisicalHealthIndicator } from '../../src/infisical/index.js';
 import { AppEnvironment } from '../../src/config/app-environment.js';
-import { APP_DEV, APP_PROJECT_ID, APP_VALUES, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
+import { APP_DEV, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
 import { ALL_CREDENTIALS, optionsFor, startInfisicalApp, type TestApp } from '../support/infisical-app.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
+import {
+  BACKOFF_CAP_MS,
+  faultScenarios,
+  LIST,
+  MALFORMED_GEMINI_KEY,
+  onList,
+  original,
+  REQUEST_TIMEOUT_MS,
+  TTL,
+  TTL_MS,
+} from '../support/fault-scenarios.js';
 import { findLeaks } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { waitFor } from '../support/wait-for.js';
 
-const LIST = '/api/v3/secrets/raw';
 const LOGIN = '/api/v1/auth/universal-auth/login';
-const TTL = 60;
-const TTL_MS = TTL * 1000;
-const REQUEST_TIMEOUT_MS = 2000;
-const BACKOFF_CAP_MS = 300_000;
-
-/** One mid-run fault: how to break Infisical, what the module must report, how to mend it. */
-interface Scenario {
-  name: string;
-  breakIt(server: LocalInfisicalServer): void;
-  /** For faults that hold the request: the module's own attempt timeout has to pass. */
-  hangs?: boolean;
-  error: RegExp;
-  mend(server: LocalInfisicalServer): void;
-  /** Upper bound of the wait before the module retries (transient: full-jitter back-off after ≤ 5 failures). */
-  retryWithinMs: number;
-}
-
-const original = APP_VALUES.dev;
-const onList = { path: LIST };
-
-const scenarios: Scenario[] = [
-  {
-    name: 'HTTP 500',
-    breakIt: (s) => s.injectFault({ kind: 'status', status: 500, ...onList }),
-    error: /InfisicalUnreachableError: .*HTTP 500/,
-    mend: (s) => s.clearFaults(),
-    retryWithinMs: 32_000,
-  },
-  {
-    name: 'a non-JSON body',
-    breakIt: (s) => s.injectFault({ kind: 'non-json', ...onList }),
-    error: /InfisicalUnreachableError: .*HTTP 502 with a body that is not JSON/,
-    mend: (s) => s.clearFaults(),
-    retryWithinMs: 32_000,
-  },
-  {
-    name: 'a dropped connection',
-    breakIt: (s) => s.injectFault({ kind: 'drop', ...onList }),
-    error: /InfisicalUnreachableError: .*(closed|reset|socket)/i,
-    mend: (s) => s.clearFaults(),
-    retryWithinMs: 32_000,
-  },
-  {
-    name: 'a hung server',
-    breakIt: (s) => s.injectFault({ kind: 'hang', ...onList }),
-    hangs: true,
-    error: /InfisicalUnreachableError: .*no complete answer to the list request within 2000 ms/,
-    mend: (s) => s.clearFaults(),
-    retryWithinMs: 32_000,
-  },
-  {
-    name: 'a server slower than the request timeout',
-    breakIt: (s) => s.injectFault({ kind: 'latency', ms: 60_000, ...onList }),
-    hangs: true,
-    error: /InfisicalUnreachableError: .*no complete answer/,
-    mend: (s) => s.clearFaults(),
-    retryWithinMs: 32_000,
-  },
-  {
-    name: '429 with retry-after',
-    breakIt: (s) => s.injectFault({ kind: 'rate-limit', retryAfterSeconds: 120, ...onList }),
-    error: /InfisicalRateLimitError: .*asked to retry in 120 s/,
-    mend: (s) => s.clearFaults(),
-    retryWithinMs: 120_000,
-  },
-  {
-    name: 'the client secret revoked',
-    breakIt: (s) => s.revokeClientSecret(APP_DEV.clientId),
-    error: /InfisicalAuthenticationError: .*rejected the machine identity/,
-    mend: (s) => s.restoreClientSecret(APP_DEV.clientId, APP_DEV.clientSecret),
-    retryWithinMs: BACKOFF_CAP_MS,
-  },
-  {
-    name: 'the identity losing read permission (list filtered)',
-    breakIt: (s) => s.setReadPermission(APP_DEV.id, APP_PROJECT_ID, ['staging']),
-    error: /InfisicalConfigValidationError: [\s\S]*GEMINI_API_KEY: missing[\s\S]*cannot read them/,
-    mend: (s) => s.setReadPermission(APP_DEV.id, APP_PROJECT_ID, ['dev']),
-    retryWithinMs: TTL_MS * 1.1 + 1,
-  },
-  {
-    name: 'a key deleted',
-    breakIt: (s) => s.deleteSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY' }),
-    error: /InfisicalConfigValidationError: [\s\S]*GEMINI_API_KEY: missing/,
-    mend: (s) => s.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY', value: original.GEMINI_API_KEY! }),
-    retryWithinMs: TTL_MS * 1.1 + 1,
-  },
-  {
-    name: 'a key changed to an invalid format',
-    breakIt: (s) => s.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY', value: 'sk-this-is-not-a-gemini-key' }),
-    error: /InfisicalConfigValidationError: [\s\S]*GEMINI_API_KEY \(from Infisical, version 2\): malformed — GEMINI_API_KEY must be a Google API key/,
-    mend: (s) => s.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY', value: original.GEMINI_API_KEY! }),
-    retryWithinMs: TTL_MS * 1.1 + 1,
-  },
-];
 
 describe('mid-run faults: the last good values keep being served, health degrades, recovery is automatic', () => {
   let clock: ManualClock;
@@ -133,7 +49,7 @@ describe('mid-run faults: the last good values keep being served, health degrade
     return app.app.get(InfisicalHealthIndicator).isHealthy().infisical;
   }
 
-  it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+  it.each(faultScenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     const gemini = app.app.get(GeminiCredentials);
     scenario.breakIt(server);
     const listsBefore = server.requestsTo(LIST).length;
@@ -174,7 +90,7 @@ describe('mid-run faults: the last good values keep being served, health degrade
     expect(app.logs.find('log', /recovered after \d+ failed attempt/)).toHaveLength(1);
 
     const everything = `${app.logs.text}\n${JSON.stringify(health())}\n${inspect(app.store)}\n${JSON.stringify(app.store)}`;
-    expect(findLeaks(everything, [...appSeedSecrets(), 'sk-this-is-not-a-gemini-key'])).toEqual([]);
+    expect(findLeaks(everything, [...appSeedSecrets(), MALFORMED_GEMINI_KEY, ...server.issuedAccessTokens()])).toEqual([]);
   });
 
   it('a revoked client secret is reported once and not retried in a loop', async () => {

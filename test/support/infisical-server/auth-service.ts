@@ -69,6 +69,11 @@ export class AuthService {
   private readonly clientSecretRevokedAt = new Map<string, number>();
   private sequence = 0;
 
+  /** Every access token (JWT string) issued so far, by login or renewal: what a leak scan looks for. */
+  issuedTokens(): string[] {
+    return [...this.tokens.values()].flatMap((record) => [...record.jwts]);
+  }
+
   constructor(
     private readonly store: InfisicalStore,
     private readonly authSecret: string,

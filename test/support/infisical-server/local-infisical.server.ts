@@ -163,6 +163,11 @@ export class LocalInfisicalServer {
   // ---------------------------------------------------------------- identities admin
 
   /** Revokes the token (all JWTs issued for its token id, including renewals). */
+  /** Every access token issued so far (login and renewals), for leak scans. */
+  issuedAccessTokens(): string[] {
+    return this.auth.issuedTokens();
+  }
+
   revokeToken(accessToken: string): void {
     this.auth.adminRevokeToken(accessToken);
   }

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
+import { inspect } from 'node:util';
+import request from 'supertest';
+import { AppEnvironment } from '../../src/config/app-environment.js';
+import {
+  GeminiCredentials,
+  GmailCredentials,
+  InfisicalModule,
+  InjectSecret,
+  InjectSecretGroup,
+  NotionCredentials,
+  SecretGroup,
+  SecretRef,
+  SecretStore,
+} from '../../src/infisical/index.js';
+import { faultScenarios, MALFORMED_GEMINI_KEY, REQUEST_TIMEOUT_MS, TTL, TTL_MS } from '../support/fault-scenarios.js';
+import { APP_DEV, APP_NO_READ, APP_OUTSIDER, APP_PROJECT_ID, APP_STAGING, appSeedSecrets, createAppSeed, credentialValues } from '../support/fixtures/app-seed.js';
+import { ALL_CREDENTIALS, closedPortUrl, optionsFor, startInfisicalApp } from '../support/infisical-app.js';
+import { LocalInfisicalServer } from '../support/infisical-server/index.js';
+import { findLeaks, LogCapture } from '../support/log-capture.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { waitFor } from '../support/wait-for.js';
+
+@Injectable()
+class EverythingInjected {
+  constructor(
+    readonly gemini: GeminiCredentials,
+    readonly gmail: GmailCredentials,
+    readonly notion: NotionCredentials,
+    readonly store: SecretStore,
+    @InjectSecret('APP_GREETING') readonly greeting: SecretRef,
+    @InjectSecretGroup('google') readonly google: SecretGroup,
+  ) {}
+}
+
+/**
+ * Runs the scenarios of the suites (healthy boot, rotation, every bootstrap failure, every mid-run fault) with all
+ * output captured — Nest logs, anything written to stdout/stderr, errors with their stacks, health payloads and how
+ * every injectable prints — then looks for every seeded secret value, rotated value, client secret and access token.
+ */
+describe('leak scan over all scenarios', () => {
+  const captured: string[] = [];
+  const logs = new LogCapture();
+  const rotated = credentialValues('dev', '9');
+  const tokens: string[] = [];
+  const MALFORMED_NOTION_KEY = 'malformed-notion-value-123';
+  let server: LocalInfisicalServer;
+  const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+
+  beforeAll(async () => {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      process[stream].write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        captured.push(String(chunk));
+        return (writes[stream] as (...args: unknown[]) => boolean)(chunk, ...rest);
+      }) as typeof process.stdout.write;
+    }
+  });
+  afterAll(async () => {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+    await server?.close();
+  });
+
+  function show(value: unknown) {
+    captured.push(inspect(value, { depth: 6 }), String(value), JSON.stringify(value) ?? '');
+  }
+
+  it('a healthy boot, a rotation and every read path print no value', async () => {
+    const clock = new ManualClock();
+    server = await LocalInfisicalServer.start({ seed: createAppSeed(), now: clock.now });
+    const app = await startInfisicalApp({
+      options: optionsFor(server, APP_DEV, 'dev', { schema: AppEnvironment, cacheTtlSeconds: TTL }),
+      credentials: ALL_CREDENTIALS,
+      clock,
+      http: true,
+      logs,
+      imports: [InfisicalModule.forFeature({ secrets: ['APP_GREETING'], groups: { google: ['GEMINI_API_KEY', 'GMAIL_CLIENT_SECRET'] } })],
+      providers: [EverythingInjected],
+    });
+    const all = app.app.get(EverythingInjected);
+    server.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY', value: rotated.GEMINI_API_KEY! });
+    await clock.advanceAsync(TTL_MS * 1.1 + 1, () => app.store.whenSettled());
+    expect(all.gemini.apiKey).toBe(rotated.GEMINI_API_KEY);
+    for (const injectable of [all.gemini, all.gmail, all.notion, all.store, all.greeting, all.google]) show(injectable);
+    show(all);
+    show(app.store.status());
+    captured.push((await request(app.url).get('/health/infisical')).text, (await request(app.url).get('/health')).text);
+    await app.close();
+  });
+
+  it('every bootstrap failure prints no value', async () => {
+    const failures = [
+      optionsFor(server, APP_DEV, 'dev', { requiredKeys: ['MISSING_KEY'] }),
+      optionsFor(server, { ...APP_DEV, clientSecret: 'definitely-the-wrong-secret' }, 'dev'),
+      optionsFor(server, APP_DEV, 'stg'),
+      optionsFor(server, APP_DEV, 'dev', { secretPath: '/nowhere' }),
+      optionsFor(server, APP_OUTSIDER, 'dev'),
+      optionsFor(server, APP_NO_READ, 'dev'),
+      optionsFor(server, APP_STAGING, 'dev'),
+      optionsFor(server, APP_DEV, 'prod'),
+      optionsFor({ url: await closedPortUrl() }, APP_DEV, 'dev', { startupTimeoutMs: 300 }),
+      { ...optionsFor(server, APP_DEV, 'dev'), cacheTtlSeconds: 99_999 },
+    ];
+    server.setSecret({ projectId: APP_PROJECT_ID, environment: 'staging', key: 'NOTION_API_KEY', value: MALFORMED_NOTION_KEY });
+    failures.push(optionsFor(server, APP_STAGING, 'staging'));
+    for (const options of failures) {
+      const error = await startInfisicalApp({ options, credentials: ALL_CREDENTIALS, logs }).then(
+        async (app) => {
+          await app.close();
+          return new Error(`expected ${JSON.stringify(options.environment)} to fail`);
+        },
+        (e: Error) => e,
+      );
+      expect(error.name).toMatch(/^Infisical/);
+      captured.push(error.message, error.stack ?? '', inspect(error));
+    }
+  });
+
+  it('every mid-run fault prints no value', async () => {
+    const clock = new ManualClock();
+    const faulty = await LocalInfisicalServer.start({ seed: createAppSeed(), now: clock.now });
+    const app = await startInfisicalApp({
+      options: optionsFor(faulty, APP_DEV, 'dev', { cacheTtlSeconds: TTL, requestTimeoutMs: REQUEST_TIMEOUT_MS, schema: AppEnvironment }),
+      credentials: ALL_CREDENTIALS,
+      clock,
+      logs,
+    });
+    for (const scenario of faultScenarios) {
+      scenario.breakIt(faulty);
+      const before = faulty.requests.length;
+      clock.advance(TTL_MS * 1.1 + 1);
+      if (scenario.hangs) {
+        await waitFor(() => faulty.requests.length > before, 'the refresh');
+        clock.advance(REQUEST_TIMEOUT_MS);
+      }
+      await app.store.whenSettled();
+      show(app.store.status());
+      scenario.mend(faulty);
+      await clock.advanceAsync(scenario.retryWithinMs, () => app.store.whenSettled());
+      expect(app.store.status().state).toBe('up');
+    }
+    await app.close();
+    tokens.push(...faulty.issuedAccessTokens());
+    await faulty.close();
+  });
+
+  it('found none of the seeded values, rotated values, client secrets or access tokens anywhere', () => {
+    const output = [...captured, logs.text].join('\n');
+    expect(output.length).toBeGreaterThan(10_000); // the scan really saw the scenarios' output
+    const needles = [...appSeedSecrets(), ...Object.values(rotated), MALFORMED_GEMINI_KEY, MALFORMED_NOTION_KEY, ...server.issuedAccessTokens(), ...tokens];
+    expect(tokens.length + server.issuedAccessTokens().length).toBeGreaterThan(3);
+    expect(findLeaks(output, needles)).toEqual([]);
+  });
+});
