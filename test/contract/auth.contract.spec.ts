@@ -1,4 +1,4 @@
-/** Universal Auth login contract (§1 of infisical-api.md), driven by @infisical/sdk and raw fetch. */
+/** Universal Auth login contract, driven by @infisical/sdk and raw fetch. */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InfisicalSDK } from '@infisical/sdk';
 

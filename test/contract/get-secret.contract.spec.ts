@@ -1,4 +1,4 @@
-/** GET /api/v3/secrets/raw/:secretName contract (§3.2, §3.3) via the SDK's getSecret and raw fetch. */
+/** GET /api/v3/secrets/raw/:secretName contract via the SDK's getSecret and raw fetch. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GetSecretOptions, InfisicalSDK } from '@infisical/sdk';
 

@@ -1,4 +1,4 @@
-/** Permission contract (§3.3): membership, read rules, list filtering vs get-by-name 403. */
+/** Permission contract: membership, read rules, list filtering vs get-by-name 403. */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import {

@@ -1,4 +1,4 @@
-/** Secret references (§8) and imports (§3.1, §10) contract. */
+/** Secret references and imports contract. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { InfisicalSDK } from '@infisical/sdk';
 
@@ -61,7 +61,7 @@ describe('contract: references and imports', () => {
     expect(camel.body.imports).toEqual([]);
   });
 
-  it('import elements have the §3.1 shape; nested imports are flattened into the importing slot', async () => {
+  it('import elements have the documented shape; nested imports are flattened into the importing slot', async () => {
     const res = await raw(server, listPath({ include_imports: 'true' }), { token });
     const [devShared, prodShared] = res.body.imports;
     expect(Object.keys(devShared).sort()).toEqual(['environment', 'folderId', 'secretPath', 'secrets']);

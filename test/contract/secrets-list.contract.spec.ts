@@ -1,4 +1,4 @@
-/** GET /api/v3/secrets/raw contract (§3.1, §3.3) via the SDK's listSecrets and raw fetch. */
+/** GET /api/v3/secrets/raw contract via the SDK's listSecrets and raw fetch. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { InfisicalSDK, ListSecretsOptions } from '@infisical/sdk';
 
@@ -39,7 +39,7 @@ describe('contract: list secrets', () => {
     expect(imports).toEqual([]);
   });
 
-  it('items have the §3.1 shape', async () => {
+  it('items have the documented list-item shape', async () => {
     const res = await raw(server, listPath({ tagSlugs: 'payments' }), { token });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(['secrets', 'imports']);

@@ -1,4 +1,4 @@
-/** Token lifecycle contract (§2): expiry, renew, revoke, use limits, revocation by admin actions. */
+/** Token lifecycle contract: expiry, renew, revoke, use limits, revocation by admin actions. */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InfisicalSDK } from '@infisical/sdk';
 
