@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { InfisicalError } from './infisical/index.js';
-import { createAppLogger } from './logging/app-logger.js';
+import { createAppLogger, StructuredLogger } from './logging/app-logger.js';
 
 /** Longest time a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 8000;
@@ -54,7 +54,12 @@ bootstrap(logger).then(
   (app) => handleShutdownSignals(app, logger),
   (error: unknown) => {
     const report = error instanceof InfisicalError ? `${error.name}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`\nApplication failed to start.\n${report}\n`);
+    if (logger instanceof StructuredLogger) {
+      // One entry, not one per line of the report: Cloud Logging splits plain multi-line output into separate entries.
+      new StructuredLogger((line) => process.stderr.write(line)).fatal(`Application failed to start. ${report}`, 'Bootstrap');
+    } else {
+      process.stderr.write(`\nApplication failed to start.\n${report}\n`);
+    }
     process.exit(1);
   },
 );

@@ -72,3 +72,6 @@ export {
   type InfisicalUnreachableReason,
 } from './infisical.errors.js';
 export { infisicalOptionsFromEnv, INFISICAL_ENVIRONMENT_VARIABLES, type EnvironmentSource } from './infisical-env.options.js';
+export { InfisicalVerifier, type VerifyInput } from './cli/infisical-verifier.js';
+export { VERIFY_EXIT, VERIFY_EXIT_CODES, type VerifyExitCode } from './cli/verify-exit-codes.js';
+export type { KeyReport, StepReport, VerificationReport, VerifyStepId } from './cli/verification-report.js';

@@ -36,6 +36,22 @@ export interface FetchedSecrets {
   hiddenKeys: string[];
 }
 
+/** What `GET /api/status` told about the server (no credentials involved). */
+export interface InfisicalServerStatus {
+  /** The server's `message` (`Ok` on a healthy instance). */
+  message: string;
+  /** The server's clock, when reported. */
+  date: string | undefined;
+  /** Longest access token lifetime the server issues (seconds), when reported. */
+  maxIdentityAccessTokenTTL: number | undefined;
+}
+
+/** Name and environment slugs of the configured project, as the identity sees it. */
+export interface InfisicalProjectInfo {
+  name: string | undefined;
+  environments: string[];
+}
+
 /** What the client knows about its access token (never the token itself). */
 export interface AccessTokenInfo {
   issuedAt: number;
@@ -49,7 +65,7 @@ interface Session extends AccessTokenInfo {
   renewable: boolean;
 }
 
-type Operation = 'login' | 'renew' | 'list' | 'project' | 'revoke';
+type Operation = 'login' | 'renew' | 'list' | 'project' | 'revoke' | 'status' | 'folders';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -176,6 +192,87 @@ export class InfisicalClient {
       return new InfisicalEnvironmentNotFoundError(this.target, undefined, undefined);
     }
     return new InfisicalSecretPathNotFoundError(this.target);
+  }
+
+  /**
+   * Asks `GET /api/status` (unauthenticated) whether `siteUrl` is an Infisical API. Throws
+   * {@link InfisicalUnreachableError}: `network` / `timeout` when nothing answers, `invalid-response` when something
+   * answers that is not Infisical (HTML, another API, a status other than 200).
+   */
+  async checkStatus(signal: AbortSignal): Promise<InfisicalServerStatus> {
+    const notInfisical = (what: string) =>
+      new InfisicalUnreachableError(
+        this.target,
+        'invalid-response',
+        `GET /api/status answered with ${what}, which is not how the Infisical API answers (check siteUrl / INFISICAL_SITE_URL)`,
+      );
+    let answered: number | undefined;
+    let body: unknown;
+    try {
+      ({ body } = await this.call('status', signal, () =>
+        fetch(`${this.target.siteUrl}/api/status`).then((response) => {
+          answered = response.status;
+          return this.assertOk(response);
+        }),
+      ));
+    } catch (error) {
+      // Network trouble, timeouts and 5xx keep their own explanation; any other refusal means "not Infisical".
+      if (error instanceof InfisicalUnreachableError || answered === undefined) throw error;
+      throw notInfisical(`HTTP ${answered}`);
+    }
+    const status = body as { message?: unknown; date?: unknown; maxIdentityAccessTokenTTL?: unknown } | undefined;
+    if (typeof status !== 'object' || status === null || (typeof status.message !== 'string' && typeof status.date !== 'string')) {
+      throw notInfisical(body === undefined ? 'a body that is not JSON' : 'JSON without the status fields');
+    }
+    return {
+      message: typeof status.message === 'string' ? status.message : '',
+      date: typeof status.date === 'string' ? status.date : undefined,
+      maxIdentityAccessTokenTTL: typeof status.maxIdentityAccessTokenTTL === 'number' ? status.maxIdentityAccessTokenTTL : undefined,
+    };
+  }
+
+  /**
+   * Name and environment slugs of the configured project (logging in first when needed). Unlike
+   * {@link listEnvironments} it throws the mapped error: an unknown project ({@link InfisicalProjectAccessError}
+   * `project-not-found`), an identity that is not a member (`not-a-member`), or an unreachable server.
+   */
+  async describeProject(signal: AbortSignal): Promise<InfisicalProjectInfo> {
+    await this.ensureSession(signal);
+    const token = this.#session?.sdk.auth().getAccessToken();
+    const { body } = await this.call('project', signal, () =>
+      fetch(`${this.target.siteUrl}/api/v1/workspace/${encodeURIComponent(this.target.projectId)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      }).then((r) => this.assertOk(r)),
+    );
+    const workspace = (body as { workspace?: { name?: unknown; environments?: Array<{ slug?: unknown }> } } | undefined)?.workspace;
+    if (!workspace || !Array.isArray(workspace.environments)) {
+      throw new InfisicalUnreachableError(this.target, 'invalid-response', 'the project response has no "environments" array');
+    }
+    return {
+      name: typeof workspace.name === 'string' ? workspace.name : undefined,
+      environments: workspace.environments.map((e) => e.slug).filter((s): s is string => typeof s === 'string'),
+    };
+  }
+
+  /**
+   * Names of the folders directly inside `path` of `environment` (logging in first when needed); an unknown
+   * path yields an empty list. Infisical may refuse folder listing to an identity that can read secrets (it is a
+   * separate permission): callers should treat a refusal as "cannot tell", not as a missing folder.
+   */
+  async listFolders(signal: AbortSignal, environment: string, path: string): Promise<string[]> {
+    await this.ensureSession(signal);
+    const token = this.#session?.sdk.auth().getAccessToken();
+    const query = new URLSearchParams({ workspaceId: this.target.projectId, environment, path });
+    const { body } = await this.call('folders', signal, () =>
+      fetch(`${this.target.siteUrl}/api/v1/folders?${query}`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
+        this.assertOk(r),
+      ),
+    );
+    const folders = (body as { folders?: Array<{ name?: unknown }> } | undefined)?.folders;
+    if (!Array.isArray(folders)) {
+      throw new InfisicalUnreachableError(this.target, 'invalid-response', 'the folder list response has no "folders" array');
+    }
+    return folders.map((f) => f?.name).filter((n): n is string => typeof n === 'string');
   }
 
   private async ensureSession(signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import { ConsoleLogger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { inspect } from 'node:util';
 
 const SEVERITY: Record<LogLevel, string> = {
   verbose: 'DEBUG',
@@ -11,7 +12,8 @@ const SEVERITY: Record<LogLevel, string> = {
 
 /**
  * One JSON object per line with the `severity` field Cloud Logging reads (`INFO`, `WARNING`, `ERROR`, …), plus
- * `message`, `context` and, for errors, `stack_trace`.
+ * `message`, `timestamp`, `context` and, for errors, `stack_trace` (from a stack string or an `Error` argument, which
+ * Error Reporting picks up).
  */
 export class StructuredLogger implements LoggerService {
   constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(line)) {}
@@ -36,17 +38,41 @@ export class StructuredLogger implements LoggerService {
   }
 
   private emit(level: LogLevel, message: unknown, rest: unknown[]): void {
-    const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
-    const stack = level === 'error' || level === 'fatal' ? rest.find((r) => typeof r === 'string') : undefined;
+    const isError = level === 'error' || level === 'fatal';
+    const params = [...rest];
+    // Nest's convention: `error(message, stack?, context?)`. A lone trailing string is the context, unless it is a stack trace.
+    const last = params[params.length - 1];
+    const context = typeof last === 'string' && !(isError && params.length === 1 && looksLikeStack(last)) ? (params.pop() as string) : undefined;
+    let stack: string | undefined;
+    if (isError) {
+      for (const param of params) {
+        if (typeof param === 'string' && param) stack ??= param;
+        else if (param instanceof Error) stack ??= param.stack;
+      }
+    }
+    if (!stack && message instanceof Error) stack = message.stack;
     const entry: Record<string, unknown> = {
       severity: SEVERITY[level],
-      message: message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message),
+      message: messageText(message),
       timestamp: new Date().toISOString(),
     };
     if (context) entry.context = context;
     if (stack) entry.stack_trace = stack;
-    else if (message instanceof Error && message.stack) entry.stack_trace = message.stack;
     this.write(`${JSON.stringify(entry)}\n`);
+  }
+}
+
+function looksLikeStack(text: string): boolean {
+  return /\n\s+at /.test(text);
+}
+
+function messageText(message: unknown): string {
+  if (message instanceof Error) return message.message;
+  if (typeof message === 'string') return message;
+  try {
+    return JSON.stringify(message) ?? String(message);
+  } catch {
+    return inspect(message);
   }
 }
 

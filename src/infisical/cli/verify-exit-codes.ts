@@ -1,0 +1,42 @@
+/** One documented exit code of `verify-infisical`. */
+export interface VerifyExitCode {
+  code: number;
+  /** Short machine-readable name, e.g. `authentication`. */
+  name: string;
+  /** What the code means, for `--help` and the README. */
+  meaning: string;
+}
+
+/** Exit codes by failure class. Each misconfiguration class has its own code, so scripts can branch on it. */
+export const VERIFY_EXIT = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  unreachable: 3,
+  authentication: 4,
+  locked: 5,
+  project: 6,
+  environment: 7,
+  secretPath: 8,
+  notReadable: 9,
+  missingKeys: 10,
+  malformedKeys: 11,
+} as const;
+
+export type VerifyExitName = keyof typeof VERIFY_EXIT;
+
+/** The exit code table, in code order (rendered by `--help`). */
+export const VERIFY_EXIT_CODES: readonly VerifyExitCode[] = [
+  { code: 0, name: 'ok', meaning: 'every check passed' },
+  { code: 1, name: 'unexpected', meaning: 'an unexpected error (a bug, or an answer the checks do not know)' },
+  { code: 2, name: 'usage', meaning: 'bad flags or bad INFISICAL_* options (missing variable, malformed URL or client ID, schema not loadable)' },
+  { code: 3, name: 'unreachable', meaning: 'site unreachable, not an Infisical API, timing out, failing (5xx) or rate-limiting' },
+  { code: 4, name: 'authentication', meaning: 'login refused: unknown client ID, or wrong / revoked / expired / used-up client secret' },
+  { code: 5, name: 'locked', meaning: 'the identity is temporarily locked out after repeated wrong client secrets' },
+  { code: 6, name: 'project', meaning: 'project ID unknown, identity not a member, or its role cannot read secrets at all' },
+  { code: 7, name: 'environment', meaning: 'the environment slug does not exist in the project' },
+  { code: 8, name: 'secretPath', meaning: 'the secret path (folder) does not exist in the environment' },
+  { code: 9, name: 'notReadable', meaning: 'the identity may not read this environment (Infisical hides its secrets instead of refusing)' },
+  { code: 10, name: 'missingKeys', meaning: 'required key(s) missing from Infisical and the environment' },
+  { code: 11, name: 'malformedKeys', meaning: 'key(s) present but rejected by the schema or a credential format rule' },
+];

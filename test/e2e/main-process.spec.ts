@@ -1,0 +1,223 @@
+/**
+ * The sample app as Cloud Run runs it: `node dist/main.js` (built by `pretest`) in a child process, configured only
+ * through the environment (PORT, INFISICAL_*, LOG_FORMAT), against the local Infisical server in this process.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { APP_DEV, APP_PROJECT_ID, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
+import { LocalInfisicalServer } from '../support/infisical-server/index.js';
+import { findLeaks } from '../support/log-capture.js';
+
+const MAIN = resolve(process.cwd(), 'dist/main.js');
+/** Any JWT (an access token) — none may ever be printed. */
+const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
+/** How long a graceful stop may take after SIGTERM (Cloud Run allows 10 s; the app needs tens of milliseconds). */
+const STOP_BUDGET_MS = 1000;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: number;
+}
+
+/** `node dist/main.js` with exactly the given environment (plus PATH), its output and its exit. */
+class AppProcess {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<Exit>;
+  readonly #child: ChildProcess;
+  #exit: Exit | undefined;
+
+  constructor(
+    readonly port: number,
+    env: Record<string, string>,
+    cwd: string,
+  ) {
+    this.#child = spawn(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
+    this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((r) =>
+      this.#child.on('close', (code, signal) => {
+        this.#exit = { code, signal, at: Date.now() };
+        r(this.#exit);
+      }),
+    );
+  }
+
+  get output(): string {
+    return `${this.stdout}\n${this.stderr}`;
+  }
+
+  async get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(`http://127.0.0.1:${this.port}${path}`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  /**
+   * Polls `path` every 100 ms until `accept` holds (at most `attempts` times); fails early, with the app's output,
+   * if the process exits.
+   */
+  async waitFor(path: string, accept: (r: { status: number; body: Record<string, unknown> }) => boolean, attempts = 100) {
+    let last: unknown;
+    for (let i = 0; i < attempts; i++) {
+      if (this.#exit) throw new Error(`the app exited (${JSON.stringify(this.#exit)}) before ${path} was ready:\n${this.output}`);
+      try {
+        const result = await this.get(path);
+        if (accept(result)) return result;
+        last = result;
+      } catch (error) {
+        last = error instanceof Error ? error.message : error;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${path} did not become ready; last answer: ${JSON.stringify(last)}\n${this.output}`);
+  }
+
+  /** Sends SIGTERM; resolves with the exit and how long it took. */
+  async stop(): Promise<Exit & { tookMs: number }> {
+    const sent = Date.now();
+    this.#child.kill('SIGTERM');
+    const exit = await this.exited;
+    return { ...exit, tookMs: exit.at - sent };
+  }
+
+  kill(): void {
+    if (!this.#exit) this.#child.kill('SIGKILL');
+  }
+}
+
+describe('node dist/main.js (Cloud Run start-up)', () => {
+  let server: LocalInfisicalServer;
+  let app: AppProcess | undefined;
+  const cwd = mkdtempSync(join(tmpdir(), 'main-process-')); // empty: no stray .env
+
+  const environment = (target: { url: string }, extra: Record<string, string> = {}) => ({
+    INFISICAL_SITE_URL: target.url,
+    INFISICAL_CLIENT_ID: APP_DEV.clientId,
+    INFISICAL_CLIENT_SECRET: APP_DEV.clientSecret,
+    INFISICAL_PROJECT_ID: APP_PROJECT_ID,
+    INFISICAL_ENVIRONMENT: 'dev',
+    ...extra,
+  });
+  const start = async (extra: Record<string, string> = {}, target: { url: string } = server) =>
+    (app = new AppProcess(await freePort(), environment(target, extra), cwd));
+  const expectNoLeaks = (output: string) => {
+    expect(findLeaks(output, appSeedSecrets())).toEqual([]);
+    expect(output).not.toMatch(JWT);
+  };
+
+  beforeAll(async () => {
+    server = await LocalInfisicalServer.start({ seed: createAppSeed() });
+  });
+  afterEach(() => {
+    app?.kill();
+    app = undefined;
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('listens on PORT, reports ready and alive, and exits 0 promptly on SIGTERM without printing a secret', async () => {
+    const running = await start();
+    const ready = await running.waitFor('/health/infisical', (r) => r.status === 200);
+    expect(ready.body).toMatchObject({ status: 'ok', info: { infisical: { status: 'up', source: 'infisical', environment: 'dev' } } });
+    expect(await running.get('/health')).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
+    expect(running.stdout).toContain(`Listening on port ${running.port}`);
+
+    const exit = await running.stop();
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(exit.tookMs).toBeLessThan(STOP_BUDGET_MS);
+    expect(running.stdout).toContain('SIGTERM received: shutting down');
+    expect(running.stderr).toBe('');
+    expectNoLeaks(running.output);
+  });
+
+  it('exits non-zero on a missing required key, naming the key in one report on stderr', async () => {
+    const local = await LocalInfisicalServer.start({ seed: createAppSeed() });
+    try {
+      local.deleteSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY' });
+      const failing = await start({}, local);
+      const exit = await failing.exited;
+      expect(exit.code).toBe(1);
+      expect(failing.stderr.match(/Application failed to start/g)).toHaveLength(1);
+      expect(failing.stderr.match(/GEMINI_API_KEY[^\n]*: missing/g)).toHaveLength(1);
+      expect(failing.stderr).toContain('Fix: add GEMINI_API_KEY to Infisical environment "dev"');
+      expect(failing.stdout).not.toContain('GEMINI_API_KEY');
+      expectNoLeaks(failing.output);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('LOG_FORMAT=json: every stdout line is one JSON object with a severity', async () => {
+    const running = await start({ LOG_FORMAT: 'json' });
+    await running.waitFor('/health/infisical', (r) => r.status === 200);
+    const exit = await running.stop();
+    expect(exit.code).toBe(0);
+    const lines = running.stdout.split('\n').filter((line) => line !== '');
+    expect(lines.length).toBeGreaterThan(3);
+    const entries = lines.map((line) => JSON.parse(line) as { severity?: unknown; message?: unknown });
+    for (const entry of entries) {
+      expect(['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']).toContain(entry.severity);
+      expect(typeof entry.message).toBe('string');
+    }
+    expect(entries).toContainEqual(expect.objectContaining({ severity: 'INFO', context: 'Bootstrap', message: expect.stringContaining('Listening on port') }));
+    expect(running.stderr).toBe('');
+    expectNoLeaks(running.output);
+  });
+
+  it('LOG_FORMAT=json: a failed start is one CRITICAL JSON entry, not one entry per line', async () => {
+    const failing = await start({ LOG_FORMAT: 'json', INFISICAL_REQUIRED_KEYS: 'STRIPE_API_KEY' });
+    expect((await failing.exited).code).toBe(1);
+    const lines = failing.stderr.split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      severity: 'CRITICAL',
+      context: 'Bootstrap',
+      message: expect.stringMatching(/^Application failed to start\. InfisicalConfigValidationError: [\s\S]*STRIPE_API_KEY: missing/),
+    });
+    for (const line of failing.stdout.split('\n').filter(Boolean)) expect(JSON.parse(line)).toHaveProperty('severity');
+    expectNoLeaks(failing.output);
+  });
+
+  it('stays alive (/health 200) while Infisical is down; only readiness reports the outage', async () => {
+    const local = await LocalInfisicalServer.start({ seed: createAppSeed() });
+    let closed = false;
+    try {
+      const running = await start({ INFISICAL_CACHE_TTL: '1' }, local);
+      await running.waitFor('/health/infisical', (r) => r.status === 200);
+      await local.close();
+      closed = true;
+      // Readiness turns stale once a refresh has failed (TTL 1 s); liveness is checked at every poll on the way.
+      const liveness: number[] = [];
+      const outage = await running.waitFor('/health/infisical', (r) => {
+        void running.get('/health').then((h) => liveness.push(h.status), () => liveness.push(0));
+        return (r.body.details as { infisical?: { stale?: boolean } } | undefined)?.infisical?.stale === true;
+      });
+      expect(outage.body).toMatchObject({
+        details: { infisical: { source: 'infisical', consecutiveFailures: expect.any(Number), lastError: expect.stringContaining('ECONNREFUSED') } },
+      });
+      for (let i = 0; i < 3; i++) liveness.push((await running.get('/health')).status);
+      expect(liveness.length).toBeGreaterThan(3);
+      expect(new Set(liveness)).toEqual(new Set([200]));
+      const exit = await running.stop();
+      expect(exit.code).toBe(0);
+      expectNoLeaks(running.output);
+    } finally {
+      if (!closed) await local.close();
+    }
+  });
+});
