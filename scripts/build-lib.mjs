@@ -1,0 +1,40 @@
+/**
+ * `npm run build:lib`: builds the npm package of the Infisical module in dist-package/, which is what
+ * `npm pack ./dist-package` and `npm publish ./dist-package` ship:
+ *
+ *   package.json        this repository's package.json without the fields only the repository uses (private, type,
+ *                       scripts, dependencies and devDependencies of the sample app, overrides)
+ *   README.md, LICENSE  copied
+ *   lib/                src/infisical compiled once, to CommonJS, with declarations (tsconfig.lib.json);
+ *                       lib/package.json says "type": "commonjs"
+ *
+ * The package is staged rather than packed from the repository root because consumers install a package's
+ * `dependencies`: the sample app's (@nestjs/* 12, …) would put a second copy of Nest next to the consumer's own.
+ * The package declares what src/infisical needs at runtime as peerDependencies instead.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist-package');
+const REPOSITORY_ONLY_FIELDS = ['private', 'type', 'scripts', 'dependencies', 'devDependencies', 'overrides'];
+const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
+
+rmSync(out, { recursive: true, force: true });
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
+} catch {
+  console.error('build:lib: the TypeScript compilation failed (see above)');
+  process.exit(1);
+}
+writeFileSync(join(out, 'lib', 'package.json'), json({ type: 'commonjs' }));
+
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+for (const field of REPOSITORY_ONLY_FIELDS) delete manifest[field];
+writeFileSync(join(out, 'package.json'), json(manifest));
+for (const file of ['README.md', 'LICENSE']) copyFileSync(join(root, file), join(out, file));

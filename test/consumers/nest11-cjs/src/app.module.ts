@@ -1,0 +1,47 @@
+import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { GeminiCredentials, InfisicalHealthIndicator, InfisicalModule, infisicalOptionsFromEnv } from 'nestjs-infisical';
+
+@Injectable()
+export class GeminiClient {
+  constructor(private readonly gemini: GeminiCredentials) {}
+
+  /** Headers of a Gemini API call. The key is read on every call, so a rotated key is used without a restart. */
+  headers(): Record<string, string> {
+    return { 'x-goog-api-key': this.gemini.apiKey };
+  }
+}
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly infisical: InfisicalHealthIndicator,
+  ) {}
+
+  /** Readiness: the secret snapshot is usable. Details name keys, sources and versions, never values. */
+  @Get('infisical')
+  @HealthCheck()
+  readiness() {
+    return this.health.check([() => this.infisical.isHealthy('infisical')]);
+  }
+}
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true }),
+    InfisicalModule.forRootAsync({
+      isGlobal: true,
+      credentials: [GeminiCredentials],
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      // INFISICAL_SITE_URL, INFISICAL_CLIENT_ID, INFISICAL_CLIENT_SECRET, INFISICAL_PROJECT_ID, INFISICAL_ENVIRONMENT, …
+      useFactory: (config: ConfigService) => infisicalOptionsFromEnv(config),
+    }),
+    TerminusModule,
+  ],
+  providers: [GeminiClient],
+  controllers: [HealthController],
+})
+export class AppModule {}

@@ -1,0 +1,195 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { afterEach, describe, it } from 'node:test';
+import { GeminiCredentials, InfisicalModule, SecretStore } from 'nestjs-infisical';
+import { AppModule, GeminiClient } from '../src/app.module.js';
+
+// The local Infisical-compatible server started by test/consumers/run.sh: connection and identity in INFISICAL_*,
+// the seed it was started with in INFISICAL_SEED_FILE (the expected values, and what must never be exposed).
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this suite through test/consumers/run.sh`);
+  return value;
+};
+const siteUrl = required('INFISICAL_SITE_URL');
+const projectId = required('INFISICAL_PROJECT_ID');
+const environment = required('INFISICAL_ENVIRONMENT');
+
+interface Seed {
+  projects: Array<{ id: string; secrets: Array<{ environment: string; path?: string; key: string; value: string }> }>;
+  identities: Array<{ clientSecrets: Array<{ secret: string }> }>;
+}
+const seed = JSON.parse(readFileSync(required('INFISICAL_SEED_FILE'), 'utf8')) as Seed;
+
+const seededValue = (key: string): string => {
+  const secrets = seed.projects.find((p) => p.id === projectId)?.secrets ?? [];
+  const secret = secrets.find((s) => s.environment === environment && (s.path ?? '/') === '/' && s.key === key);
+  if (!secret) throw new Error(`the seed has no ${key} in ${environment}`);
+  return secret.value;
+};
+
+/** Every seeded value and client secret long enough to be recognisable (log levels such as "info" are not). */
+const seededSecrets = [
+  ...seed.projects.flatMap((p) => p.secrets.map((s) => s.value)),
+  ...seed.identities.flatMap((i) => i.clientSecrets.map((c) => c.secret)),
+].filter((value) => value.length > 8);
+const leaksIn = (text: string): number => seededSecrets.filter((value) => text.includes(value)).length;
+
+/** The server's admin API (faults, secret changes). */
+async function admin(method: 'POST' | 'DELETE', path: string, body: object = {}): Promise<void> {
+  const response = await fetch(`${siteUrl}/__admin/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} /__admin/${path} answered HTTP ${response.status}`);
+}
+
+interface Health {
+  status: number;
+  text: string;
+  body: { status: string; info?: Record<string, Record<string, unknown>>; details: Record<string, Record<string, unknown>> };
+}
+
+/** Runs the package's bin as npm linked it into node_modules/.bin, with this process's INFISICAL_* settings. */
+function verifyInfisical(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('node_modules/.bin/verify-infisical', args, { env: process.env }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('nestjs-infisical in a NestJS 12 ESM application', () => {
+  let app: INestApplication | undefined;
+  let baseUrl = '';
+
+  async function boot(): Promise<INestApplication> {
+    app = await NestFactory.create(AppModule, { logger: ['error'], abortOnError: false });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    return app;
+  }
+
+  async function health(): Promise<Health> {
+    const response = await fetch(`${baseUrl}/health/infisical`);
+    const text = await response.text();
+    return { status: response.status, text, body: JSON.parse(text) as Health['body'] };
+  }
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await admin('DELETE', 'faults');
+  });
+
+  it('is one module: import and require() give the same classes', () => {
+    const required = createRequire(import.meta.url)('nestjs-infisical') as typeof import('nestjs-infisical');
+    assert.equal(required.InfisicalModule, InfisicalModule);
+    assert.equal(required.SecretStore, SecretStore);
+  });
+
+  it('boots against Infisical and injects the credential into application code', async () => {
+    const app = await boot();
+    assert.deepEqual(app.get(GeminiClient).headers(), { 'x-goog-api-key': seededValue('GEMINI_API_KEY') });
+    assert.equal(app.get(GeminiCredentials).apiKey, seededValue('GEMINI_API_KEY'));
+  });
+
+  it('answers /health/infisical with 200 and details (names, sources, versions), never values', async () => {
+    await boot();
+    const { status, text, body } = await health();
+    assert.equal(status, 200);
+    assert.equal(body.status, 'ok');
+    const details = body.details['infisical'];
+    assert.ok(details, 'health details name the infisical indicator');
+    assert.equal(details['status'], 'up');
+    assert.equal(details['stale'], false);
+    assert.equal(details['source'], 'infisical');
+    assert.equal(details['environment'], environment);
+    assert.equal(details['consecutiveFailures'], 0);
+    assert.deepEqual(Object.keys((details['keys'] as Record<string, unknown>)['GEMINI_API_KEY'] as object).sort(), ['source', 'version']);
+    assert.ok((details['keyCount'] as number) > 1);
+    assert.equal(leaksIn(text), 0);
+  });
+
+  it('@nestjs/config 12: ConfigService.get prefers Infisical over process.env, rotations arrive through set()', async () => {
+    const original = seededValue('GEMINI_API_KEY');
+    const rotated = 'AIza' + 'RotatedInTheNest12Consumer'.padEnd(35, '0');
+    process.env['GEMINI_API_KEY'] = 'set-in-the-process-environment';
+    try {
+      const app = await boot();
+      const config = app.get(ConfigService);
+      assert.equal(config.get('GEMINI_API_KEY'), original);
+
+      const changes: Array<{ path: string; newValue: unknown }> = [];
+      const subscription = config.changes$.subscribe(({ path, newValue }) => changes.push({ path, newValue }));
+      await admin('POST', 'secrets', { projectId, environment, key: 'GEMINI_API_KEY', value: rotated });
+      assert.equal(await app.get(SecretStore).refresh(), true);
+      subscription.unsubscribe();
+
+      assert.deepEqual(changes, [{ path: 'GEMINI_API_KEY', newValue: rotated }]);
+      assert.equal(config.get('GEMINI_API_KEY'), rotated);
+      assert.equal(app.get(GeminiClient).headers()['x-goog-api-key'], rotated);
+      assert.equal(process.env['GEMINI_API_KEY'], 'set-in-the-process-environment');
+    } finally {
+      delete process.env['GEMINI_API_KEY'];
+      await admin('POST', 'secrets', { projectId, environment, key: 'GEMINI_API_KEY', value: original });
+    }
+  });
+
+  it('terminus 12: after a failed refresh, health is 200 "degraded" with stale: true, then recovers', async () => {
+    const app = await boot();
+    const session = app.get(HealthIndicatorService).check('probe') as object as { degraded?: unknown };
+    assert.equal(typeof session.degraded, 'function');
+
+    const store = app.get(SecretStore);
+    await admin('POST', 'faults', { kind: 'status', status: 503, path: '/api/v3/secrets/raw' });
+    assert.equal(await store.refresh(), false);
+
+    const stale = await health();
+    assert.equal(stale.status, 200);
+    const details = stale.body.details['infisical'];
+    assert.equal(details?.['status'], 'degraded');
+    assert.equal(details?.['stale'], true);
+    assert.equal(details?.['consecutiveFailures'], 1);
+    assert.equal(typeof details?.['lastError'], 'string');
+    assert.equal(leaksIn(stale.text), 0);
+    // stale-on-error: the last good value is still served
+    assert.equal(app.get(GeminiCredentials).apiKey, seededValue('GEMINI_API_KEY'));
+
+    await admin('DELETE', 'faults');
+    assert.equal(await store.refresh(), true);
+    const recovered = await health();
+    assert.equal(recovered.status, 200);
+    assert.equal(recovered.body.details['infisical']?.['status'], 'up');
+    assert.equal(recovered.body.details['infisical']?.['stale'], false);
+  });
+});
+
+describe('the verify-infisical bin in an ESM application', () => {
+  it('passes every check with an ES module --schema, naming keys but no values', async () => {
+    const { code, stdout, stderr } = await verifyInfisical('--credentials', 'gemini', '--schema', 'dist/test/app-schema.js#AppSchema', '--json');
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as { ok: boolean; steps: Array<{ status: string; detail: string }> };
+    assert.equal(report.ok, true);
+    assert.ok(report.steps.length > 0);
+    assert.deepEqual(report.steps.filter((step) => step.status !== 'passed'), []);
+    assert.match(report.steps.map((step) => step.detail).join('\n'), /AppSchema \(Standard Schema, nest12-consumer\)/);
+    assert.equal(leaksIn(stdout + stderr), 0);
+  });
+
+  it('fails when the loaded schema is not satisfied', async () => {
+    const { code, stdout, stderr } = await verifyInfisical('--schema', 'dist/test/app-schema.js#StrictSchema', '--json');
+    assert.ok(code > 1, `exit code ${code}`);
+    assert.match(stdout, /STRIPE_API_KEY/);
+    assert.equal(leaksIn(stdout + stderr), 0);
+  });
+});

@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The npm package as `npm run build:lib` stages it in dist-package/ and `npm pack ./dist-package` ships it: the
+ * CommonJS build of src/infisical in lib/ and nothing else but package.json, README.md and LICENSE; a manifest whose
+ * entry points and bin exist; and dependencies that are exactly the packages the build requires at runtime.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const staged = join(root, 'dist-package');
+
+interface Manifest {
+  private?: boolean;
+  main: string;
+  types: string;
+  exports: Record<string, string | Record<string, string>>;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  [field: string]: unknown;
+}
+const read = (...path: string[]): string => readFileSync(join(...path), 'utf8');
+const npm = (...args: string[]): string => execFileSync('npm', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const walk = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? walk(join(dir, entry.name)) : [relative(root, join(dir, entry.name)).split('\\').join('/')],
+  );
+const normalize = (path: string): string => path.replace(/^\.\//, '');
+
+describe('the npm package', () => {
+  let packed: string[];
+  let manifest: Manifest;
+
+  beforeAll(() => {
+    npm('run', '--silent', 'build:lib');
+    const [pack] = JSON.parse(npm('pack', './dist-package', '--dry-run', '--json')) as Array<{ files: Array<{ path: string }> }>;
+    packed = pack!.files.map((file) => file.path).sort();
+    manifest = JSON.parse(read(staged, 'package.json')) as Manifest;
+  }, 120_000);
+
+  it('holds the compiled module (JavaScript + declarations for every source file), package.json, README.md and LICENSE', () => {
+    const modules = walk(join(root, 'src', 'infisical'))
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
+      .map((file) => file.replace(/^src\/infisical\//, 'lib/').replace(/\.ts$/, ''));
+    const expected = [
+      ...modules.flatMap((module) => [`${module}.js`, `${module}.d.ts`]),
+      'lib/package.json',
+      'package.json',
+      'README.md',
+      'LICENSE',
+    ].sort();
+    expect(packed).toEqual(expected);
+  });
+
+  it('ships the README and LICENSE of the repository and marks lib/ as CommonJS', () => {
+    expect(read(staged, 'README.md')).toBe(read(root, 'README.md'));
+    expect(read(staged, 'LICENSE')).toBe(read(root, 'LICENSE'));
+    expect(JSON.parse(read(staged, 'lib', 'package.json'))).toEqual({ type: 'commonjs' });
+    expect(read(staged, 'lib', 'index.js')).toMatch(/^"use strict";/);
+  });
+
+  it("has the repository's package.json without the fields only the repository uses", () => {
+    const repository = JSON.parse(read(root, 'package.json')) as Manifest;
+    const { private: _private, type, scripts, dependencies, devDependencies, overrides, ...published } = repository;
+    expect(manifest).toEqual(published);
+    // the root stays unpublishable: its dependencies are the sample app's
+    expect(repository.private).toBe(true);
+  });
+
+  it('points main, types, every export condition and every bin at packed files', () => {
+    const targets = [
+      manifest.main,
+      manifest.types,
+      ...Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target))),
+      ...Object.values(manifest.bin ?? {}),
+    ].map(normalize);
+    expect(targets.filter((target) => !packed.includes(target))).toEqual([]);
+    expect(manifest.exports['.']).toEqual({
+      types: './lib/index.d.ts',
+      require: './lib/index.js',
+      import: './lib/index.js',
+      default: './lib/index.js',
+    });
+  });
+
+  it('ships the verify-infisical bin as a node script (#!/usr/bin/env node)', () => {
+    expect(manifest.bin).toEqual({ 'verify-infisical': './lib/cli/verify-infisical.js' });
+    expect(read(staged, 'lib', 'cli', 'verify-infisical.js')).toMatch(/^#!\/usr\/bin\/env node\n/);
+  });
+
+  it('declares exactly the packages the build requires at runtime', () => {
+    const builtins = new Set(builtinModules);
+    const required = new Set<string>();
+    for (const file of packed.filter((path) => path.endsWith('.js'))) {
+      const code = read(staged, file);
+      for (const [, specifier] of code.matchAll(/\brequire\("([^"]+)"\)/g)) {
+        if (specifier!.startsWith('.') || specifier!.startsWith('node:') || builtins.has(specifier!)) continue;
+        const parts = specifier!.split('/');
+        required.add(specifier!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+      }
+      // decorator metadata (constructor injection) needs the Reflect.metadata polyfill
+      if (code.includes('Reflect.metadata')) required.add('reflect-metadata');
+    }
+    const dependencies = Object.keys(manifest.dependencies ?? {});
+    const peers = Object.keys(manifest.peerDependencies);
+    expect(dependencies.filter((name) => peers.includes(name))).toEqual([]);
+    expect([...dependencies, ...peers].sort()).toEqual([...required].sort());
+  });
+});
