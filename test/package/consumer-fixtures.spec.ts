@@ -11,4 +11,9 @@ describe('the consumer applications', () => {
     expect(example).toContain("from 'nestjs-infisical'");
     expect(fixture('nest12-esm/src/app.module.ts')).toBe(example);
   });
+
+  it('are what the README shows as the usage example', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${fixture('nest11-cjs/src/app.module.ts').trimEnd()}\n\`\`\``);
+  });
 });
