@@ -1,0 +1,205 @@
+/**
+ * `npm run bench` — performance of the Infisical module against the local Infisical-compatible server.
+ * Every timing is compared with a baseline measured in the same run, interleaved; medians of several runs.
+ * Counts (requests reaching the server) are exact. Prints a table and writes bench/results/<timestamp>.json.
+ *
+ *   npm run bench                 full run (~1–2 min on 2 cores)
+ *   npm run bench -- --quick      smoke run: same code paths, fewer rounds (not for quoting)
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { machineInfo } from './lib/machine.js';
+import { fmt, renderTable, tick, type Cell } from './lib/table.js';
+import { runBootstrap, type BootstrapResult } from './scenarios/bootstrap.js';
+import { runMemory, type MemoryResult } from './scenarios/memory.js';
+import { runReadPath, type ReadPathResult } from './scenarios/read-path.js';
+import { runUpstream, type UpstreamResult } from './scenarios/upstream-load.js';
+
+const quick = process.argv.includes('--quick');
+const config = quick
+  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1 }
+  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5 };
+const LATENCIES = [0, 20];
+
+if (typeof globalThis.gc !== 'function') {
+  console.error('Run with node --expose-gc (npm run bench does).');
+  process.exit(1);
+}
+Logger.overrideLogger(false);
+
+const machine = machineInfo();
+const started = Date.now();
+const log = (msg: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${msg}\n`);
+
+log(`bootstrap (${config.bootstrapRounds} interleaved rounds per latency, ${config.warmupRounds} warm-up)…`);
+const bootstrap: BootstrapResult = await runBootstrap({ rounds: config.bootstrapRounds, warmupRounds: config.warmupRounds, latencies: LATENCIES });
+log(`read path (${config.readRounds} rounds × ${config.readIterations} reads per variant)…`);
+const readPath: ReadPathResult = await runReadPath({ iterations: config.readIterations, rounds: config.readRounds });
+log(`upstream load (${config.windows} TTL windows, ${config.readers} readers, ${config.instances} instances)…`);
+const upstream: UpstreamResult = await runUpstream({ windows: config.windows, readers: config.readers, instances: config.instances });
+Logger.overrideLogger(false);
+log(`memory (${config.memoryRounds} + 1 child processes per variant)…`);
+const memory: MemoryResult = await runMemory({ rounds: config.memoryRounds });
+const durationSeconds = (Date.now() - started) / 1000;
+
+// ------------------------------------------------------------------------------------------------------ table
+const rows: Array<Cell[] | 'rule'> = [];
+const ms = (v: number) => `${fmt(v)} ms`;
+const counts = (list: number[]) => [...new Set(list)].join('/');
+for (const l of bootstrap.perLatency) {
+  const b = l.bootMs;
+  const rtt = `RTT ${l.latencyMs} ms`;
+  rows.push([`1 bootstrap, ${rtt}`, '(a) plain ConfigModule', ms(b.plain?.median ?? NaN), `requests ${counts(l.requestsPerBoot.plain ?? [])}`, '', '']);
+  rows.push(['', '(b) InfisicalModule', ms(b.module?.median ?? NaN), `requests ${counts(l.requestsPerBoot.module ?? [])}`, '', '']);
+  rows.push(['', '(c) naive SDK, 6 × getSecret', ms(b.naive?.median ?? NaN), `requests ${counts(l.requestsPerBoot.naive ?? [])}`, '', '']);
+  rows.push([
+    '',
+    '(b) − (a)',
+    l.latencyMs > 0 ? `${ms(l.moduleMinusPlainMs)} = ${fmt(l.moduleMinusPlainRtt, 2)} RTT` : ms(l.moduleMinusPlainMs),
+    `measured RTT ${fmt(l.measuredRttMs)} ms`,
+    `≤ ${l.targetModuleMinusPlainMs} ms`,
+    tick(l.moduleMinusPlainMet),
+  ]);
+  rows.push(['', '(b) / (c)', `${fmt(l.moduleOverNaive, 2)}×`, `(c) − (a) = ${ms(l.naiveMinusPlainMs)}`, '', '']);
+}
+{
+  const d = bootstrap.lkg;
+  rows.push([
+    '1 bootstrap, hung',
+    `(d) last-known-good, deadline ${d.startupTimeoutMs} ms`,
+    ms(d.bootMs.median),
+    `max ${ms(d.bootMs.max)}; source ${d.sources.join('/')}; requests ${counts(d.requestsPerBoot)}`,
+    `≤ ${d.startupTimeoutMs + d.slackMs} ms`,
+    tick(d.met),
+  ]);
+}
+rows.push('rule');
+{
+  const r = readPath;
+  const n = r.nsPerOp;
+  rows.push(['2 read path', 'plain object property', `${fmt(n.plain?.median ?? NaN, 2)} ns`, 'baseline', '', '']);
+  rows.push(['', 'store.get(key)', `${fmt(n.store?.median ?? NaN, 2)} ns`, `${fmt(r.ratios.storeOverPlain, 1)}× plain`, '', '']);
+  rows.push(['', 'configService.get(key)', `${fmt(n.configService?.median ?? NaN, 2)} ns`, `${fmt(r.ratios.configServiceOverPlain, 1)}× plain`, '', '']);
+  rows.push([
+    '',
+    'geminiCredentials.apiKey',
+    `${fmt(n.provider?.median ?? NaN, 2)} ns`,
+    `${fmt(r.ratios.providerOverConfigService, 2)}× configService.get`,
+    `≤ ${r.target}×`,
+    tick(r.met),
+  ]);
+}
+rows.push('rule');
+{
+  const s = upstream.singleFlight;
+  const perWindow = s.windows.map((w) => w.listRequests);
+  rows.push([
+    '3 upstream (i)',
+    `${s.readersPerWindow} getAsync across expiry × ${s.windows.length}`,
+    `${s.totalListRequests} lists`,
+    `${counts(perWindow)} per window (timer on time / late); re-logins ${s.loginsAfterBootstrap}`,
+    `${s.windows.length} (1 per window)`,
+    tick(s.met),
+  ]);
+  rows.push([
+    '',
+    `cacheTtlSeconds 0: ${s.ttlZeroBurst.readers} concurrent getAsync`,
+    `${s.ttlZeroBurst.listRequestsPerBurst.join('/')} lists`,
+    `per burst (${s.ttlZeroBurst.bursts} bursts)`,
+    '1 per burst',
+    '',
+  ]);
+  const f = upstream.fleet;
+  const first = f.perWindow[0];
+  const last = f.perWindow[f.perWindow.length - 1];
+  rows.push([
+    '3 upstream (ii)',
+    `${f.instances} instances × ${f.windows} windows (TTL ${f.ttlSeconds} s)`,
+    `${f.totalListRequests} lists`,
+    `${f.perInstance.min}–${f.perInstance.max} per instance; +${f.bootstrapListRequests} at boot, ${f.logins} logins`,
+    `${f.expectedListRequests}`,
+    tick(f.countsMet),
+  ]);
+  rows.push([
+    '',
+    'refresh spread per window (σ, range)',
+    `${fmt(first?.stdevTtl ?? NaN, 3)}, ${fmt(first?.rangeTtl ?? NaN, 3)} TTL`,
+    `window 1 (σ expected 0.058); window ${last?.window}: ${fmt(last?.stdevTtl ?? NaN, 3)}, ${fmt(last?.rangeTtl ?? NaN, 3)} TTL (σ expected ${fmt(last?.expectedStdevTtl ?? NaN, 3)})`,
+    'spread > 0',
+    '',
+  ]);
+  rows.push([
+    '',
+    'refresh interval per instance',
+    `${fmt(f.interval.min, 3)}–${fmt(f.interval.max, 3)} TTL`,
+    `mean ${fmt(f.interval.mean, 3)}, σ ${fmt(f.interval.stdev, 3)}; peak ${f.maxAtOneInstant} per instant, ${f.maxInOneSecond} per 1 s`,
+    '0.9–1.1 TTL',
+    tick(f.jitterMet),
+  ]);
+}
+rows.push('rule');
+{
+  const m = memory;
+  rows.push([
+    '4 memory',
+    `+${m.secrets} secrets × ${m.bytesPerSecret} B: heap used`,
+    `+${fmt(m.deltaHeapUsedMb, 2)} MB`,
+    `${Math.round(m.heapBytesPerSecret)} B per secret; after keep-alive close +${fmt(m.afterKeepAliveClosed.deltaHeapUsedMb, 2)} MB`,
+    `≤ ${m.targetMb} MB`,
+    tick(m.deltaHeapUsedMb <= m.targetMb),
+  ]);
+  rows.push([
+    '',
+    'RSS',
+    `+${fmt(m.deltaRssMb, 2)} MB`,
+    `process baseline RSS ${fmt(m.processBaselineMb.rss, 0)} MB, heap ${fmt(m.processBaselineMb.heapUsed, 0)} MB`,
+    `≤ ${m.targetMb} MB`,
+    tick(m.deltaRssMb <= m.targetMb),
+  ]);
+}
+
+const header = ['Scenario', 'Measure', 'Median', 'Detail', 'Target', 'Met'];
+const targets = [
+  ...bootstrap.perLatency.map((l) => l.moduleMinusPlainMet),
+  bootstrap.lkg.met,
+  readPath.met,
+  upstream.singleFlight.met,
+  upstream.fleet.countsMet,
+  upstream.fleet.jitterMet,
+  memory.deltaHeapUsedMb <= memory.targetMb,
+  memory.deltaRssMb <= memory.targetMb,
+];
+const runs = `bootstrap ${config.bootstrapRounds} rounds (+${config.warmupRounds} warm-up), read path ${config.readRounds} × ${config.readIterations.toLocaleString('en-US')}, memory ${config.memoryRounds} per variant`;
+console.log('');
+console.log(`nestjs-infisical benchmark${quick ? ' (QUICK smoke run — do not quote)' : ''}`);
+console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 ${machine.v8}), ${machine.os}; load ${machine.loadAverageAtStart.join(' ')} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`Runs: ${runs}; medians of interleaved runs; ratios against baselines of the same run; counts exact.`);
+console.log('');
+console.log(renderTable(header, rows));
+console.log('');
+console.log(`Targets met: ${targets.filter(Boolean).length}/${targets.length}. Duration ${durationSeconds.toFixed(1)} s.`);
+
+// ------------------------------------------------------------------------------------------------------ JSON
+const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+await mkdir(resultsDir, { recursive: true });
+const stamp = new Date(started).toISOString().replace(/[:.]/g, '-');
+const file = `${resultsDir}bench-${stamp}${quick ? '-quick' : ''}.json`;
+const report = {
+  startedAt: new Date(started).toISOString(),
+  durationSeconds,
+  quick,
+  machine,
+  config,
+  targets: { met: targets.filter(Boolean).length, total: targets.length },
+  bootstrap,
+  readPath,
+  upstream,
+  memory,
+};
+await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+await writeFile(`${resultsDir}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`JSON: ${file.replace(`${process.cwd()}/`, '')}`);
+process.exit(0);
