@@ -409,12 +409,20 @@ export class InfisicalClient {
   }
 
   private async call<T>(operation: Operation, signal: AbortSignal, run: () => Promise<T>): Promise<{ result: T; body: unknown }> {
-    const scope = new TransportScope({ signal, attemptTimeoutMs: this.options.requestTimeoutMs, clock: this.clock });
+    const scope = new TransportScope({
+      signal,
+      attemptTimeoutMs: this.options.requestTimeoutMs,
+      clock: this.clock,
+      // a list answer holds every secret: the SDK parses it, the scope never keeps it
+      keepSuccessBody: operation !== 'list',
+    });
     try {
       const result = await runInTransportScope(scope, run);
-      return { result, body: scope.outcome?.kind === 'response' ? scope.outcome.body : undefined };
+      return { result, body: scope.takeBody() };
     } catch (error) {
-      throw this.redactor.redactError(this.toError(operation, scope.outcome, error, signal));
+      const outcome = scope.outcome;
+      scope.takeBody();
+      throw this.redactor.redactError(this.toError(operation, outcome, error, signal));
     }
   }
 

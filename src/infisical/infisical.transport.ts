@@ -19,6 +19,11 @@ export interface TransportScopeOptions {
   /** Longest time for one attempt: connect, headers and the whole body. */
   attemptTimeoutMs: number;
   clock: InfisicalClock;
+  /**
+   * Also keep the parsed body of a successful response (login and renewal read the token lifetime from it). Error
+   * bodies are always kept; a successful list is parsed by the SDK alone and never held here.
+   */
+  keepSuccessBody?: boolean;
 }
 
 type FetchInput = Parameters<typeof fetch>[0];
@@ -47,6 +52,17 @@ export class TransportScope {
 
   constructor(private readonly options: TransportScopeOptions) {}
 
+  /**
+   * Hands over the body of the last response and forgets it: the scope stays reachable from the connection's
+   * async context for as long as the keep-alive socket lives, and must not keep secrets alive with it.
+   */
+  takeBody(): unknown {
+    if (this.outcome?.kind !== 'response') return undefined;
+    const { body } = this.outcome;
+    this.outcome = { ...this.outcome, body: undefined };
+    return body;
+  }
+
   /** Performs one attempt on behalf of the SDK (see the class comment). */
   async perform(fetchImpl: typeof fetch, input: FetchInput, init?: RequestInit): Promise<Response> {
     this.attempts++;
@@ -67,7 +83,7 @@ export class TransportScope {
     try {
       const response = await fetchImpl(input, { ...init, signal: controller.signal });
       const bytes = await readBody(response);
-      const body = parseJson(bytes);
+      const body = response.ok && !this.options.keepSuccessBody ? undefined : parseJson(bytes);
       this.outcome = {
         kind: 'response',
         status: response.status,

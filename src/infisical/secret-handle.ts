@@ -41,7 +41,8 @@ export abstract class SecretHandle {
 
   /** Current value of `key` from the snapshot; throws a named error if it is absent. */
   protected read(key: string): string {
-    return String(this.#store.getOrThrow(key));
+    const value = this.#store.get<unknown>(key);
+    return typeof value === 'string' ? value : String(this.#store.getOrThrow(key));
   }
 
   /** Like {@link read}, honouring `cacheTtlSeconds: 0` (fetch on every call). */

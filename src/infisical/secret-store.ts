@@ -71,6 +71,8 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   readonly #env: NodeJS.ProcessEnv;
   readonly #random: () => number;
   #snapshot: Snapshot | undefined;
+  /** `#snapshot.config.values`, one property hop closer for the read path. */
+  #values: Readonly<Record<string, unknown>> = {};
   #inflight: Promise<boolean> | undefined;
   #persisting: Promise<void> | undefined;
   #timer: InfisicalTimer | undefined;
@@ -96,7 +98,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
 
   /** Current value of `key` (typed by the schema when it declares the key), or undefined. In-memory only. */
   get<T = string>(key: string): T | undefined {
-    return this.#snapshot?.config.values[key] as T | undefined;
+    return this.#values[key] as T | undefined;
   }
 
   /** Current value of `key`; throws {@link InfisicalSecretNotFoundError} naming the key and environment if absent. */
@@ -191,7 +193,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     const started = this.#clock.now();
     if (!this.#client) {
       const config = await this.#validator.validate({ secrets: undefined, secretsSource: 'infisical', env: this.#env });
-      this.#snapshot = { config, source: 'env', confirmedAt: undefined, secrets: [] };
+      this.#setSnapshot({ config, source: 'env', confirmedAt: undefined, secrets: [] });
       this.#logSources('Infisical is disabled: configuration', started);
       return;
     }
@@ -265,7 +267,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
         secretsSource: 'cache',
         env: this.#env,
       });
-      this.#snapshot = { config, source: 'cache', confirmedAt: cached.fetchedAt, secrets: cached.secrets };
+      this.#setSnapshot({ config, source: 'cache', confirmedAt: cached.fetchedAt, secrets: cached.secrets });
     } catch (cacheError) {
       const reason = cacheError instanceof InfisicalError ? cacheError.message : String(cacheError);
       cause.message = `${cause.message}\nThe last-known-good snapshot could not be used either: ${reason}`;
@@ -370,15 +372,20 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     }
   }
 
+  #setSnapshot(snapshot: Snapshot): void {
+    this.#snapshot = snapshot;
+    this.#values = snapshot.config.values;
+  }
+
   /** Replaces the snapshot atomically; returns the changed keys. */
   #install(secrets: readonly FetchedSecret[], config: ValidatedConfig): Set<string> {
     const previous = this.#snapshot?.config.values;
-    this.#snapshot = {
+    this.#setSnapshot({
       config,
       source: 'infisical',
       confirmedAt: this.#clock.now(),
       secrets: secrets.map(({ key, value, version }) => ({ key, value, version })),
-    };
+    });
     const changed = new Set<string>();
     if (previous) {
       for (const key of new Set([...Object.keys(previous), ...Object.keys(config.values)])) {
