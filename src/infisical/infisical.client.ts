@@ -145,16 +145,7 @@ export class InfisicalClient {
   /** The project's environment slugs, or undefined when the identity may not see the project. */
   async listEnvironments(signal: AbortSignal): Promise<string[] | undefined> {
     try {
-      await this.ensureSession(signal);
-      const token = this.#session?.sdk.auth().getAccessToken();
-      const { body } = await this.call('project', signal, () =>
-        fetch(`${this.target.siteUrl}/api/v1/workspace/${encodeURIComponent(this.target.projectId)}`, {
-          headers: { authorization: `Bearer ${token}` },
-        }).then((r) => this.assertOk(r)),
-      );
-      const environments = (body as { workspace?: { environments?: Array<{ slug?: unknown }> } })?.workspace?.environments;
-      if (!Array.isArray(environments)) return undefined;
-      return environments.map((e) => e.slug).filter((s): s is string => typeof s === 'string');
+      return (await this.describeProject(signal)).environments;
     } catch {
       return undefined;
     }
@@ -237,13 +228,7 @@ export class InfisicalClient {
    * `project-not-found`), an identity that is not a member (`not-a-member`), or an unreachable server.
    */
   async describeProject(signal: AbortSignal): Promise<InfisicalProjectInfo> {
-    await this.ensureSession(signal);
-    const token = this.#session?.sdk.auth().getAccessToken();
-    const { body } = await this.call('project', signal, () =>
-      fetch(`${this.target.siteUrl}/api/v1/workspace/${encodeURIComponent(this.target.projectId)}`, {
-        headers: { authorization: `Bearer ${token}` },
-      }).then((r) => this.assertOk(r)),
-    );
+    const body = await this.authorizedGet('project', signal, `/api/v1/workspace/${encodeURIComponent(this.target.projectId)}`);
     const workspace = (body as { workspace?: { name?: unknown; environments?: Array<{ slug?: unknown }> } } | undefined)?.workspace;
     if (!workspace || !Array.isArray(workspace.environments)) {
       throw new InfisicalUnreachableError(this.target, 'invalid-response', 'the project response has no "environments" array');
@@ -260,19 +245,26 @@ export class InfisicalClient {
    * separate permission): callers should treat a refusal as "cannot tell", not as a missing folder.
    */
   async listFolders(signal: AbortSignal, environment: string, path: string): Promise<string[]> {
-    await this.ensureSession(signal);
-    const token = this.#session?.sdk.auth().getAccessToken();
     const query = new URLSearchParams({ workspaceId: this.target.projectId, environment, path });
-    const { body } = await this.call('folders', signal, () =>
-      fetch(`${this.target.siteUrl}/api/v1/folders?${query}`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
-        this.assertOk(r),
-      ),
-    );
+    const body = await this.authorizedGet('folders', signal, `/api/v1/folders?${query}`);
     const folders = (body as { folders?: Array<{ name?: unknown }> } | undefined)?.folders;
     if (!Array.isArray(folders)) {
       throw new InfisicalUnreachableError(this.target, 'invalid-response', 'the folder list response has no "folders" array');
     }
     return folders.map((f) => f?.name).filter((n): n is string => typeof n === 'string');
+  }
+
+  /**
+   * A GET the SDK has no call for (project details, folders), made with the session's token inside a transport
+   * scope like every SDK request; returns the parsed body.
+   */
+  private async authorizedGet(operation: Operation, signal: AbortSignal, path: string): Promise<unknown> {
+    await this.ensureSession(signal);
+    const token = this.#session?.sdk.auth().getAccessToken();
+    const { body } = await this.call(operation, signal, () =>
+      fetch(`${this.target.siteUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => this.assertOk(r)),
+    );
+    return body;
   }
 
   private async ensureSession(signal: AbortSignal): Promise<void> {
