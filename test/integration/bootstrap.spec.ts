@@ -6,6 +6,7 @@ import {
   InfisicalAuthenticationError,
   InfisicalConfigValidationError,
   InfisicalEnvironmentNotFoundError,
+  InfisicalIdentityLockedError,
   InfisicalPermissionError,
   InfisicalProjectAccessError,
   InfisicalUnreachableError,
@@ -170,6 +171,27 @@ describe('bootstrap against the local Infisical server', () => {
       for (const scenario of scenarios) messages.add((await scenario.run()).message.split('\n')[0]!.replace(/version \d+/, ''));
       expect(messages.size).toBe(scenarios.length);
     });
+  });
+
+  it('names a locked-out identity (after repeated wrong client secrets) and makes one login attempt only', async () => {
+    const wrong = { ...APP_DEV, clientSecret: 'a-guessed-client-secret' };
+    for (let i = 0; i < 3; i++) {
+      await fetch(`${server.url}/api/v1/auth/universal-auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: wrong.clientId, clientSecret: wrong.clientSecret }),
+      });
+    }
+    server.clearRequests();
+    try {
+      const error = await rejectionOf(startInfisicalApp({ options: optionsFor(server, APP_DEV, 'dev'), credentials: ALL_CREDENTIALS }));
+      expect(error).toBeInstanceOf(InfisicalIdentityLockedError);
+      expect(error.message).toContain('temporarily locked');
+      expect(error.message).toContain('INFISICAL_CLIENT_SECRET');
+      expect(server.requestsTo('/api/v1/auth/universal-auth/login')).toHaveLength(1);
+    } finally {
+      server.clearLockout(APP_DEV.id);
+    }
   });
 
   it('runs on the process environment alone when disabled, making no request', async () => {
