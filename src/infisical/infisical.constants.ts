@@ -11,9 +11,6 @@ export const INFISICAL_RESOLVED_OPTIONS = Symbol('INFISICAL_RESOLVED_OPTIONS');
 /** Token of the credential definitions registered through the `credentials` extra. */
 export const INFISICAL_CREDENTIAL_DEFINITIONS = Symbol('INFISICAL_CREDENTIAL_DEFINITIONS');
 
-/** Token of the bridge that hands the loaded configuration to `@nestjs/config`. */
-export const INFISICAL_CONFIG_LOADER = Symbol('INFISICAL_CONFIG_LOADER');
-
 /** Prefix of the token under which `InfisicalModule.forFeature` registers a single secret. */
 export const INFISICAL_SECRET_TOKEN_PREFIX = 'INFISICAL_SECRET:';
 

@@ -1,20 +1,15 @@
-import type { DynamicModule, Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConfigValidator } from './config-validator.js';
 import type { CredentialClass, CredentialDefinition } from './credentials/credential-rules.js';
 import { InfisicalClient } from './infisical.client.js';
 import { systemClock } from './infisical.clock.js';
-import {
-  INFISICAL_CLOCK,
-  INFISICAL_CONFIG_LOADER,
-  INFISICAL_CREDENTIAL_DEFINITIONS,
-  INFISICAL_MODULE_OPTIONS,
-} from './infisical.constants.js';
+import { INFISICAL_CLOCK, INFISICAL_CREDENTIAL_DEFINITIONS, INFISICAL_MODULE_OPTIONS } from './infisical.constants.js';
 import { getSecretGroupToken, getSecretToken } from './infisical.decorators.js';
 import { describeTarget, InfisicalConfigValidationError, InfisicalOptionsError } from './infisical.errors.js';
 import { InfisicalHealthIndicator } from './infisical.health.js';
-import { createInfisicalConfigLoader, InfisicalConfigLoaderModule, type InfisicalConfigLoader } from './infisical-config.loader.js';
+import { InfisicalConfigLoaderModule } from './infisical-config.loader.js';
 import { resolveInfisicalOptions } from './infisical-options.resolver.js';
 import type { InfisicalClock } from './interfaces/infisical-clock.interface.js';
 import type { InfisicalFeatureOptions, InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
@@ -25,14 +20,13 @@ import { SecretGroup, SecretRef } from './secret-ref.js';
 import { SecretStore } from './secret-store.js';
 
 /**
- * Builds the secret store: options → client → validator → store, then bootstrap (one login, one list) and hand the
- * validated configuration to `@nestjs/config`.
+ * Builds the secret store: options → client → validator → store, then bootstrap (one login, one list). The
+ * `@nestjs/config` loader reads the validated configuration from it.
  */
 export async function createSecretStore(
   rawOptions: InfisicalModuleOptions,
   clock: InfisicalClock,
   credentials: CredentialDefinition[],
-  loader: InfisicalConfigLoader,
   configService: ConfigService,
 ): Promise<SecretStore> {
   let store: SecretStore | undefined;
@@ -47,16 +41,18 @@ export async function createSecretStore(
       : undefined;
     store = new SecretStore({ options, client, validator, clock, redactor, cache, configService });
     await store.bootstrap();
-    loader.deliver(store.configuration());
     return store;
   } catch (error) {
     store?.onModuleDestroy();
-    loader.fail(error);
     throw error;
   }
 }
 
-/** Adds the module's imports, providers and exports to the definition made by `ConfigurableModuleBuilder`. */
+/**
+ * Adds the module's imports, providers and exports to the definition made by `ConfigurableModuleBuilder`:
+ * a core module (options → store) shared by the module itself and the `@nestjs/config` loader, the credentials and
+ * the health indicator.
+ */
 export function assembleInfisicalModule(definition: DynamicModule, extras: InfisicalModuleExtras): DynamicModule {
   const credentials: CredentialClass[] = extras.credentials ?? [];
   const invalid = credentials.filter((c) => typeof c !== 'function' || !c.definition?.keys);
@@ -65,27 +61,33 @@ export function assembleInfisicalModule(definition: DynamicModule, extras: Infis
       { option: 'credentials', problem: 'must list credential classes such as GmailCredentials, GeminiCredentials, NotionCredentials' },
     ]);
   }
-  const loader = createInfisicalConfigLoader();
-  return {
-    ...definition,
-    global: extras.isGlobal ?? false,
-    imports: [...(definition.imports ?? []), ConfigModule, TerminusModule, InfisicalConfigLoaderModule.register(loader)],
+  const core: DynamicModule = {
+    module: InfisicalCoreModule,
+    imports: [...(definition.imports ?? []), ConfigModule],
     providers: [
       ...(definition.providers ?? []),
       { provide: INFISICAL_CLOCK, useValue: systemClock },
-      { provide: INFISICAL_CONFIG_LOADER, useValue: loader },
       { provide: INFISICAL_CREDENTIAL_DEFINITIONS, useValue: credentials.map((c) => c.definition) },
       {
         provide: SecretStore,
         useFactory: createSecretStore,
-        inject: [INFISICAL_MODULE_OPTIONS, INFISICAL_CLOCK, INFISICAL_CREDENTIAL_DEFINITIONS, INFISICAL_CONFIG_LOADER, ConfigService],
+        inject: [INFISICAL_MODULE_OPTIONS, INFISICAL_CLOCK, INFISICAL_CREDENTIAL_DEFINITIONS, ConfigService],
       },
-      ...credentials,
-      InfisicalHealthIndicator,
     ],
-    exports: [SecretStore, InfisicalHealthIndicator, ...credentials],
+    exports: [SecretStore],
+  };
+  return {
+    module: definition.module,
+    global: extras.isGlobal ?? false,
+    imports: [core, TerminusModule, InfisicalConfigLoaderModule.register(core)],
+    providers: [...credentials, InfisicalHealthIndicator],
+    exports: [core, InfisicalHealthIndicator, ...credentials],
   };
 }
+
+/** Holds the options and the secret store of one `forRoot*` registration. */
+@Module({})
+export class InfisicalCoreModule {}
 
 /** Providers of `InfisicalModule.forFeature()`: a {@link SecretRef} per key and a {@link SecretGroup} per group. */
 export function createFeatureProviders(feature: InfisicalFeatureOptions): Provider[] {

@@ -203,9 +203,11 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     let lastError: InfisicalError | undefined;
     const onClose = () => deadline.abort(this.#lifetime.signal.reason);
     this.#lifetime.signal.addEventListener('abort', onClose, { once: true });
+    // The deadline timer keeps the process alive while bootstrap waits (e.g. between retries, when no socket is open).
     const timer = this.#clock.setTimeout(
       () => deadline.abort(new InfisicalStartupTimeoutError(target, startupTimeoutMs, lastError)),
       startupTimeoutMs,
+      { keepAlive: true },
     );
     try {
       for (let attempt = 1; ; attempt++) {

@@ -162,6 +162,19 @@ describe('node dist/main.js (Cloud Run start-up)', () => {
     }
   });
 
+  it('waits out the start-up deadline while Infisical is unreachable (retrying), then fails with a clear error', async () => {
+    const closed = await freePort(); // nothing listens there: every attempt is refused at once
+    const failing = await start({ INFISICAL_STARTUP_TIMEOUT_MS: '1500' }, { url: `http://127.0.0.1:${closed}` });
+    const started = Date.now();
+    const exit = await failing.exited;
+    // the process did not exit quietly between two retries: it decided at the deadline, with the reason
+    expect(exit.code).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(failing.stderr).toMatch(/Infisical(StartupTimeout|Unreachable)Error/);
+    expect(failing.stderr).toContain('connection refused (ECONNREFUSED)');
+    expectNoLeaks(failing.output);
+  });
+
   it('LOG_FORMAT=json: every stdout line is one JSON object with a severity', async () => {
     const running = await start({ LOG_FORMAT: 'json' });
     await running.waitFor('/health/infisical', (r) => r.status === 200);

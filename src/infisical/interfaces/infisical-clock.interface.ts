@@ -8,8 +8,11 @@ export type InfisicalTimer = unknown;
 export interface InfisicalClock {
   /** Current time in epoch milliseconds. */
   now(): number;
-  /** Runs `callback` once after `ms` milliseconds. */
-  setTimeout(callback: () => void, ms: number): InfisicalTimer;
+  /**
+   * Runs `callback` once after `ms` milliseconds. Timers do not keep the process alive unless `keepAlive` is set
+   * (the start-up deadline sets it: a process that is still bootstrapping must not exit because only timers remain).
+   */
+  setTimeout(callback: () => void, ms: number, options?: { keepAlive?: boolean }): InfisicalTimer;
   /** Cancels a timer created by {@link InfisicalClock.setTimeout}; unknown or fired timers are ignored. */
   clearTimeout(timer: InfisicalTimer): void;
 }
