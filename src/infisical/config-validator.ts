@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
 import type { CredentialDefinition } from './credentials/credential-rules.js';
+import { REDACTED } from './infisical.constants.js';
 import { InfisicalConfigValidationError, type ConfigIssue } from './infisical.errors.js';
 import type { ConfigSchema, ConfigSchemaClass } from './interfaces/infisical-module-options.interface.js';
 import type { StandardSchemaV1 } from './interfaces/standard-schema.interface.js';
@@ -67,8 +68,11 @@ export class ConfigValidator {
     for (const key of envKeys) if (raw[key] === undefined && env[key] !== undefined) raw[key] = env[key];
 
     const issues = new Map<string, ConfigIssue>();
-    const report = (key: string, kind: ConfigIssue['kind'], message: string, hint?: string) => {
+    const report = (key: string, kind: ConfigIssue['kind'], rawMessage: string, hint?: string) => {
       const info = sourceOf(key);
+      // Schema libraries may quote the rejected input in their messages: the report never carries it.
+      const value = raw[key];
+      const message = typeof value === 'string' && value.length >= 4 ? rawMessage.split(value).join(REDACTED) : rawMessage;
       const existing = issues.get(key);
       if (existing) {
         if (!existing.messages.includes(message)) existing.messages.push(message);
@@ -95,10 +99,12 @@ export class ConfigValidator {
       }
     } else if (this.schema) {
       const declared = Object.fromEntries([...this.declaredKeys].filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]));
+      const notBooleans = coerceBooleans(this.schema as ConfigSchemaClass, declared);
       const instance = plainToInstance(this.schema as ConfigSchemaClass, declared, {
         enableImplicitConversion: true,
         exposeDefaultValues: true,
       }) as Record<string, unknown>;
+      for (const key of notBooleans) instance[key] = declared[key];
       const errors = await validate(instance, {
         validationError: { target: false, value: false },
         forbidUnknownValues: false,
@@ -154,6 +160,25 @@ export class ConfigValidator {
     }
     return `correct ${issue.key} in the process environment / .env${extra}`;
   }
+}
+
+/**
+ * Turns "true"/"false" (and "1"/"0") into booleans for properties typed `boolean`: class-transformer's implicit
+ * conversion would make `Boolean("false")`, i.e. `true`. Returns the boolean-typed keys holding any other string,
+ * which must reach the schema as they are (implicit conversion would turn them into `true` as well).
+ */
+function coerceBooleans(schema: ConfigSchemaClass, values: Record<string, unknown>): string[] {
+  const typeOf = (key: string): unknown =>
+    (Reflect as unknown as { getMetadata?: (k: string, t: object, p: string) => unknown }).getMetadata?.('design:type', schema.prototype, key);
+  const notBooleans: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== 'string' || typeOf(key) !== Boolean) continue;
+    const text = value.trim().toLowerCase();
+    if (text === 'true' || text === '1') values[key] = true;
+    else if (text === 'false' || text === '0') values[key] = false;
+    else notBooleans.push(key);
+  }
+  return notBooleans;
 }
 
 function flatten(errors: ValidationError[]): ValidationError[] {

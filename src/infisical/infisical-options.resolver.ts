@@ -132,16 +132,14 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
 
   let persistentCache: ResolvedInfisicalOptions['persistentCache'];
   const pc = options.persistentCache as unknown;
-  if (pc !== undefined) {
+  // The snapshot only stands in for Infisical: with Infisical disabled it is ignored, whatever it says.
+  if (pc !== undefined && enabled) {
     const { path, key } = (pc ?? {}) as { path?: unknown; key?: unknown };
     if (typeof path !== 'string' || path === '') bad('persistentCache.path', 'must be a file path (INFISICAL_CACHE_FILE)');
     if (key !== undefined && (typeof key !== 'string' || key.length < 32)) {
       bad('persistentCache.key', 'must be a string of at least 32 characters (or omitted to derive the key from the client secret)');
     }
     const material = typeof key === 'string' ? key : clientSecret;
-    if (!material && typeof path === 'string') {
-      bad('persistentCache.key', 'is required when Infisical is disabled or no client secret is configured');
-    }
     if (typeof path === 'string' && path) persistentCache = { path, key: material };
   }
 

@@ -109,7 +109,13 @@ export class InfisicalClient {
       if (!(error instanceof InfisicalTokenError)) throw error;
       this.#session = undefined;
       await this.login(signal);
-      return this.list(signal);
+      try {
+        return await this.list(signal);
+      } catch (retryError) {
+        // A token refused right after a fresh login is no longer a matter of expiry: it needs a human.
+        if (retryError instanceof InfisicalTokenError) throw new InfisicalAuthenticationError(this.target, 'access-token-rejected');
+        throw retryError;
+      }
     }
   }
 
@@ -162,7 +168,8 @@ export class InfisicalClient {
         const sdk = this.#session?.sdk;
         if (!sdk) break;
         const { result } = await this.call('list', signal, () =>
-          sdk.secrets().listSecrets({ projectId: this.target.projectId, environment, secretPath: '/', expandSecretReferences: false }),
+          // names are enough: values stay on the server
+          sdk.secrets().listSecrets({ projectId: this.target.projectId, environment, secretPath: '/', expandSecretReferences: false, viewSecretValue: false }),
         );
         if (Array.isArray(result?.secrets) && result.secrets.length > 0) readable.push(environment);
       } catch {
@@ -293,12 +300,16 @@ export class InfisicalClient {
   }
 
   private async renew(session: Session, signal: AbortSignal): Promise<void> {
+    const previousToken = session.sdk.auth().getAccessToken();
     const { body } = await this.call('renew', signal, () => session.sdk.auth().universalAuth.renew());
     const accessToken = session.sdk.auth().getAccessToken();
     if (typeof accessToken === 'string') this.redactor.add(accessToken);
     const renewed = this.lifetime(body);
     const previousExpiry = session.expiresAt ?? 0;
-    session.renewable = renewed.expiresAt === undefined || renewed.expiresAt > previousExpiry + 1000;
+    // Older servers renew in place: the same JWT comes back, its own expiry unchanged, whatever expiresIn says.
+    const sameToken = accessToken === previousToken;
+    session.renewable = !sameToken && (renewed.expiresAt === undefined || renewed.expiresAt > previousExpiry + 1000);
+    if (sameToken) return;
     session.expiresAt = renewed.expiresAt;
     session.issuedAt = renewed.issuedAt;
   }
@@ -480,11 +491,12 @@ export class InfisicalClient {
       if (/not (a )?member|does not belong/i.test(text)) return new InfisicalProjectAccessError(target, 'not-a-member');
       if (name === 'PermissionDenied' || /describeSecret|readValue/i.test(message)) return new InfisicalProjectAccessError(target, 'no-secret-access');
     }
-    if ((status === 404 || status === 400) && /project with id .* not found|project not found/i.test(message)) {
-      return new InfisicalProjectAccessError(target, 'project-not-found');
-    }
+    // Folder / environment first: "Environment with slug 'x' in project with ID … not found" names a project too.
     if (status === 404 && (/SecretPathNotFound|GetSecretByName/.test(name) || /folder with path|environment with slug/i.test(message))) {
       return new InfisicalSecretPathNotFoundError(target);
+    }
+    if ((status === 404 || status === 400) && /^project with id .* not found|^project not found/i.test(message)) {
+      return new InfisicalProjectAccessError(target, 'project-not-found');
     }
     if (status === 400 && /folder not found/i.test(message)) return new InfisicalSecretPathNotFoundError(target);
     const detail = Array.isArray(envelope.message)

@@ -44,7 +44,8 @@ export class InfisicalOptionsError extends InfisicalError {
 export type InfisicalAuthenticationFailure =
   | 'invalid-credentials'
   | 'client-secret-expired'
-  | 'client-secret-exhausted';
+  | 'client-secret-exhausted'
+  | 'access-token-rejected';
 
 const AUTH_FIX =
   'Fix: check auth.universalAuth.clientId / clientSecret (INFISICAL_CLIENT_ID / INFISICAL_CLIENT_SECRET) against ' +
@@ -62,11 +63,16 @@ export class InfisicalAuthenticationError extends InfisicalError {
         'the client ID is unknown, or the client secret is wrong, revoked or deleted (Infisical answers "Invalid credentials" for all of these)',
       'client-secret-expired': 'the client secret has expired (its TTL elapsed) and Infisical has now revoked it',
       'client-secret-exhausted': 'the client secret reached its usage limit and Infisical has now revoked it',
+      'access-token-rejected': 'it refused an access token it had just issued (login works, reading with the token does not)',
     }[reason];
-    const fix =
-      reason === 'invalid-credentials'
-        ? `${AUTH_FIX}; create a new client secret if the old one was revoked.`
-        : `${AUTH_FIX}: create a new client secret (without a short TTL or usage limit for a long-running app) and deploy it.`;
+    const fix = {
+      'invalid-credentials': `${AUTH_FIX}; create a new client secret if the old one was revoked.`,
+      'client-secret-expired': `${AUTH_FIX}: create a new client secret (without a short TTL for a long-running app) and deploy it.`,
+      'client-secret-exhausted': `${AUTH_FIX}: create a new client secret (without a usage limit for a long-running app) and deploy it.`,
+      'access-token-rejected':
+        'Fix: check the Universal Auth settings of the identity: "Access Token Max Number of Uses" (0 = unlimited for a ' +
+        'long-running app), "Access Token Trusted IPs", and that the identity still belongs to the organization.',
+    }[reason];
     super(`Infisical at ${target.siteUrl} rejected the machine identity: ${what}. ${fix}`);
   }
 }

@@ -98,7 +98,9 @@ export class LastKnownGoodCache {
     let plaintext: string;
     try {
       const header = { format: envelope.format, version: envelope.version, binding: envelope.binding, savedAt: envelope.savedAt };
-      const decipher = createDecipheriv('aes-256-gcm', this.key(Buffer.from(envelope.salt, 'base64')), Buffer.from(envelope.iv, 'base64'));
+      const decipher = createDecipheriv('aes-256-gcm', this.key(Buffer.from(envelope.salt, 'base64')), Buffer.from(envelope.iv, 'base64'), {
+        authTagLength: 16,
+      });
       decipher.setAAD(Buffer.from(JSON.stringify(header)));
       decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
       plaintext = Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]).toString('utf8');

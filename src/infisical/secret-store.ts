@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
-import { inspect } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import type { ConfigValidator, SourcedSecret, ValidatedConfig } from './config-validator.js';
 import type { FetchedSecret, FetchedSecrets, InfisicalClient } from './infisical.client.js';
 import { INFISICAL_LOGGER_CONTEXT } from './infisical.constants.js';
@@ -391,7 +391,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     const changed = new Set<string>();
     if (previous) {
       for (const key of new Set([...Object.keys(previous), ...Object.keys(config.values)])) {
-        if (!Object.is(previous[key], config.values[key])) changed.add(key);
+        if (!isDeepStrictEqual(previous[key], config.values[key])) changed.add(key);
       }
     }
     return changed;
@@ -406,16 +406,17 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
       return `${k} (${info?.version !== undefined ? `v${info.version}` : (info?.source ?? 'removed')})`;
     });
     this.#log('log', `Infisical refresh: ${changed.size} key(s) changed: ${described.join(', ')}`);
-    const env = process.env;
-    for (const key of changed) {
-      if (!this.#configService) break;
-      // ConfigService.set mirrors values into process.env; secrets are kept out of the environment (child
-      // processes inherit it), so the environment is restored to what the operator set.
-      const had = Object.prototype.hasOwnProperty.call(env, key);
-      const before = env[key];
-      this.#configService.set(key, this.get(key));
-      if (had) env[key] = before;
-      else delete env[key];
+    if (this.#configService) {
+      // ConfigService.set mirrors values into process.env (and into .env entries that reference the key); secrets
+      // are kept out of the environment, which child processes inherit, so it is restored as the operator set it.
+      const env = process.env;
+      const before = { ...env };
+      try {
+        for (const key of changed) this.#configService.set(key, this.get(key));
+      } finally {
+        for (const key of Object.keys(env)) if (!(key in before)) delete env[key];
+        for (const [key, value] of Object.entries(before)) if (env[key] !== value) env[key] = value;
+      }
     }
     for (const listener of this.#listeners) {
       try {
@@ -482,6 +483,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   /** Optionally revokes the access token (bounded by `requestTimeoutMs`). */
   async onApplicationShutdown(): Promise<void> {
     this.onModuleDestroy();
+    await this.#persisting; // a write under way completes (temp file renamed) before the process may exit
     if (!this.#options.revokeTokenOnShutdown || !this.#client) return;
     const controller = new AbortController();
     const timer = this.#clock.setTimeout(() => controller.abort(), this.#options.requestTimeoutMs);

@@ -173,6 +173,12 @@ describe('bootstrap against the local Infisical server', () => {
     });
   });
 
+  it('suggests the real environment slug with recursive reads too (the server words that 404 differently)', async () => {
+    const error = await rejectionOf(startInfisicalApp({ options: optionsFor(server, APP_DEV, 'stg', { recursive: true }), credentials: ALL_CREDENTIALS }));
+    expect(error).toBeInstanceOf(InfisicalEnvironmentNotFoundError);
+    expect(error.message).toContain('Did you mean "staging"?');
+  });
+
   it('names a locked-out identity (after repeated wrong client secrets) and makes one login attempt only', async () => {
     const wrong = { ...APP_DEV, clientSecret: 'a-guessed-client-secret' };
     for (let i = 0; i < 3; i++) {

@@ -161,6 +161,24 @@ describe('start-up deadline, transient faults at bootstrap and the last-known-go
     expect(error).toBeInstanceOf(InfisicalAuthenticationError);
   });
 
+  it('treats a token refused right after a fresh login as definitive: one re-login, no snapshot', async () => {
+    await writeGoodSnapshot();
+    server.clearRequests();
+    server.injectFault({ kind: 'status', status: 401, error: 'UnauthorizedError', message: 'Failed to authorize: token usage limit reached', path: LIST });
+    const error = await rejectionOf(
+      startInfisicalApp({ options: options({ persistentCache: { path: cacheFile } }), credentials: ALL_CREDENTIALS }),
+    );
+    expect(error).toBeInstanceOf(InfisicalAuthenticationError);
+    expect(error.message).toContain('refused an access token it had just issued');
+    expect(error.message).toContain('Access Token Max Number of Uses');
+    expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /api/v1/auth/universal-auth/login 200',
+      `GET ${LIST} 401`,
+      'POST /api/v1/auth/universal-auth/login 200',
+      `GET ${LIST} 401`,
+    ]);
+  });
+
   it('rejects a snapshot written for another environment', async () => {
     await writeGoodSnapshot();
     server.injectFault({ kind: 'hang' });

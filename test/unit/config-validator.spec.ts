@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max } from 'class-validator';
 import { z } from 'zod';
 import { ConfigValidator, type SourcedSecret } from '../../src/infisical/config-validator.js';
 import {
@@ -89,6 +89,32 @@ describe('ConfigValidator', () => {
     expect(error.message).toContain('environment "dev"');
     expect(error.message).not.toContain('AIzaTOO-SHORT');
     expect(error.message).not.toContain(BAD_NOTION);
+  });
+
+  it('reads "false" as false for a boolean property (implicit conversion alone would make it true)', async () => {
+    class Flags {
+      @IsBoolean()
+      FEATURE_X: boolean = true;
+      @IsBoolean()
+      FEATURE_Y!: boolean;
+    }
+    const validator = new ConfigValidator(Flags, [], [], where);
+    const result = await validator.validate({ secrets: secrets({ FEATURE_X: 'false' }), secretsSource: 'infisical', env: { FEATURE_Y: 'TRUE' } });
+    expect(result.values).toMatchObject({ FEATURE_X: false, FEATURE_Y: true });
+    const error = await issuesOf(validator.validate({ secrets: secrets({ FEATURE_X: 'maybe' }), secretsSource: 'infisical', env: { FEATURE_Y: '1' } }));
+    expect(error.keys).toEqual(['FEATURE_X']);
+  });
+
+  it('never carries the rejected value, even when a schema message quotes it', async () => {
+    class Quoting {
+      @Matches(/^postgres:\/\//, { message: ({ value }) => `DATABASE_URL "${String(value)}" is not a postgres URL` })
+      DATABASE_URL!: string;
+    }
+    const validator = new ConfigValidator(Quoting, [], [], where);
+    const error = await issuesOf(validator.validate({ secrets: secrets({ DATABASE_URL: 'mysql://root:hunter2-password@db' }), secretsSource: 'infisical', env: {} }));
+    expect(error.issues[0]?.messages).toEqual(['DATABASE_URL "[REDACTED]" is not a postgres URL']);
+    expect(JSON.stringify(error)).not.toContain('hunter2');
+    expect(error.message).not.toContain('hunter2');
   });
 
   it('treats an empty required value as missing', async () => {

@@ -69,8 +69,8 @@ describe('resolveInfisicalOptions', () => {
     expect(resolveInfisicalOptions({ enabled: false }).enabled).toBe(false);
   });
 
-  it('requires key material for the persistent cache and at least 32 characters for an explicit key', () => {
-    expect(problemsOf({ enabled: false, persistentCache: { path: '/tmp/x' } })[0]).toContain('persistentCache.key');
+  it('checks the persistent cache key, derives it from the client secret, and ignores the cache when disabled', () => {
+    expect(resolveInfisicalOptions({ enabled: false, persistentCache: { path: '/tmp/x' } }).persistentCache).toBeUndefined();
     expect(problemsOf({ ...valid, persistentCache: { path: '/tmp/x', key: 'short' } })[0]).toContain('at least 32 characters');
     expect(resolveInfisicalOptions({ ...valid, persistentCache: { path: '/tmp/x' } }).persistentCache?.key).toBe('very-secret-client-secret');
   });

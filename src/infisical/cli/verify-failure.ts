@@ -183,6 +183,8 @@ export function toVerifyFailure(error: unknown, clientId: string | undefined): V
             `secret with max number of uses 0 (unlimited) for a service that restarts and re-logs in, and set INFISICAL_CLIENT_SECRET.`,
           'refused: the client secret is used up',
         );
+      case 'access-token-rejected':
+        return new VerifyFailure('authentication', error.code, 'access-token-rejected', error.message, 'refused: a fresh access token was rejected');
     }
   }
   if (error instanceof InfisicalIdentityLockedError) {
