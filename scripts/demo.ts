@@ -7,18 +7,10 @@
  * Ports: INFISICAL_LOCAL_PORT (default 8081) for the server, PORT (default 3000) for the app; 0 picks a free one.
  */
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../test/support/free-port.js';
 import { startDemoServer } from '../test/support/infisical-server/index.js';
 
 const check = process.argv.includes('--check');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 async function waitUntilHealthy(url: string, child: { exitCode: number | null }, timeoutMs: number): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;

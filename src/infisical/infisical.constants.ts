@@ -5,9 +5,6 @@
 /** Token of the clock (time source and timers) used for TTLs, back-off and deadlines. Override it in tests. */
 export const INFISICAL_CLOCK = Symbol('INFISICAL_CLOCK');
 
-/** Token of the options after defaults were applied and validated. */
-export const INFISICAL_RESOLVED_OPTIONS = Symbol('INFISICAL_RESOLVED_OPTIONS');
-
 /** Token of the credential definitions registered through the `credentials` extra. */
 export const INFISICAL_CREDENTIAL_DEFINITIONS = Symbol('INFISICAL_CREDENTIAL_DEFINITIONS');
 

@@ -5,10 +5,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { APP_DEV, APP_PROJECT_ID, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
+import { freePort } from '../support/free-port.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks } from '../support/log-capture.js';
 
@@ -17,14 +17,6 @@ const MAIN = resolve(process.cwd(), 'dist/main.js');
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 /** How long a graceful stop may take after SIGTERM (Cloud Run allows 10 s; the app needs tens of milliseconds). */
 const STOP_BUDGET_MS = 1000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 interface Exit {
   code: number | null;

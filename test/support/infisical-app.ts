@@ -2,7 +2,7 @@ import type { DynamicModule, INestApplication, Provider, Type } from '@nestjs/co
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { HealthController } from '../../src/health/health.controller.js';
 import {
   GeminiCredentials,
@@ -16,6 +16,7 @@ import {
   type InfisicalModuleOptions,
 } from '../../src/infisical/index.js';
 import { APP_PROJECT_ID } from './fixtures/app-seed.js';
+import { freePort } from './free-port.js';
 import { LogCapture } from './log-capture.js';
 
 export interface TestAppOptions {
@@ -106,9 +107,5 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 
 /** A loopback URL nothing listens on (a port that was free a moment ago). */
 export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
