@@ -1,33 +1,29 @@
-// Public API of the Infisical module: everything a consumer may import.
+// Public API of the Infisical module: everything a consumer may import. (`verify-infisical` is `nestjs-infisical/cli`.)
+
+/** The module: `forRoot`, `forRootAsync`, `forFeature`. */
 export { InfisicalModule } from './infisical.module.js';
+/** Types of the `forRoot` / `forRootAsync` arguments (options plus the static extras). */
 export { INFISICAL_OPTIONS_TYPE, INFISICAL_ASYNC_OPTIONS_TYPE } from './infisical.module-definition.js';
-export type {
-  ConfigSchema,
-  ConfigSchemaClass,
-  InfisicalModuleOptions,
-  PersistentCacheOptions,
-  UniversalAuthCredentials,
-} from './interfaces/infisical-module-options.interface.js';
+/** Options and their parts. */
+export type { ConfigSchema, ConfigSchemaClass, InfisicalModuleOptions, PersistentCacheOptions } from './interfaces/infisical-module-options.interface.js';
+export type { InfisicalAuthOptions, TokenAuthCredentials, UniversalAuthCredentials } from './interfaces/infisical-auth.interface.js';
+export type { InfisicalSourceOptions, InfisicalTarget } from './interfaces/infisical-source.interface.js';
 export type { InfisicalFeatureOptions, InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 export type { InfisicalClock, InfisicalTimer } from './interfaces/infisical-clock.interface.js';
-export type { InfisicalTarget } from './interfaces/infisical-target.interface.js';
-export type { InfisicalHealthState, InfisicalStatus, KeyInfo, ValueSource } from './interfaces/secret-snapshot.interface.js';
+export type { InfisicalHealthState, InfisicalSourceStatus, InfisicalStatus, KeyInfo, ValueSource } from './interfaces/infisical-status.interface.js';
 export type { StandardSchemaV1 } from './interfaces/standard-schema.interface.js';
-export {
-  DEFAULT_CACHE_TTL_SECONDS,
-  DEFAULT_MAX_STALE_SECONDS,
-  DEFAULT_SITE_URL,
-  DEFAULT_STARTUP_TIMEOUT_MS,
-  INFISICAL_CLOCK,
-  INFISICAL_MODULE_OPTIONS,
-  MAX_CACHE_TTL_SECONDS,
-  REDACTED,
-} from './infisical.constants.js';
-export { SecretStore, type SecretChangeListener } from './secret-store.js';
-export { SecretHandle } from './secret-handle.js';
-export { SecretGroup, SecretRef } from './secret-ref.js';
+/** Injection tokens: the options object, and the clock (override it in tests to drive TTLs). */
+export { INFISICAL_CLOCK, INFISICAL_MODULE_OPTIONS } from './infisical.constants.js';
+/** Defaults of the options. */
+export { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_MAX_STALE_SECONDS, DEFAULT_SITE_URL, DEFAULT_STARTUP_TIMEOUT_MS, MAX_CACHE_TTL_SECONDS, REDACTED } from './infisical.defaults.js';
+/** The `INFISICAL_*` variables and their mapping to options. */
+export { infisicalOptionsFromEnv, type EnvironmentSource } from './options/options-from-env.js';
+export { INFISICAL_ENV_VARIABLES, INFISICAL_ENVIRONMENT_VARIABLES, type EnvVariable } from './options/env-variables.js';
+/** Reading secrets: the store, injected secrets and groups, credentials. */
+export { SecretStore, type SecretChangeListener } from './store/secret-store.js';
+export { SecretHandle } from './credentials/secret-handle.js';
+export { SecretGroup, SecretRef } from './credentials/secret-ref.js';
 export { getSecretGroupToken, getSecretToken, InjectSecret, InjectSecretGroup } from './infisical.decorators.js';
-export { InfisicalHealthIndicator } from './infisical.health.js';
 export { GeminiCredentials } from './credentials/gemini.credentials.js';
 export { GmailCredentials } from './credentials/gmail.credentials.js';
 export { NotionCredentials } from './credentials/notion.credentials.js';
@@ -47,31 +43,31 @@ export {
   type CredentialDefinition,
   type CredentialKeyRule,
 } from './credentials/credential-rules.js';
+/** Health: the terminus indicator. */
+export { InfisicalHealthIndicator } from './health/infisical.health.js';
+/** Errors: one class per failure, each with a stable `code`, `problem`, `fix` and `detail`. */
+export { InfisicalError, type InfisicalErrorDetail } from './errors/infisical.error.js';
+export { InfisicalOptionsError, type InfisicalOptionProblem } from './errors/options.error.js';
 export {
   InfisicalAuthenticationError,
-  InfisicalCacheError,
-  InfisicalConfigValidationError,
-  InfisicalEnvironmentNotFoundError,
-  InfisicalError,
   InfisicalIdentityLockedError,
-  InfisicalOptionsError,
+  InfisicalTokenError,
+  type InfisicalAuthenticationFailure,
+  type InfisicalTokenFailure,
+} from './errors/authentication.errors.js';
+export {
+  InfisicalEnvironmentNotFoundError,
   InfisicalPermissionError,
   InfisicalProjectAccessError,
+  InfisicalSecretPathNotFoundError,
+  type InfisicalPermissionFailure,
+  type InfisicalProjectAccessFailure,
+} from './errors/access.errors.js';
+export {
   InfisicalRateLimitError,
   InfisicalRequestError,
-  InfisicalSecretNotFoundError,
-  InfisicalSecretPathNotFoundError,
   InfisicalStartupTimeoutError,
-  InfisicalTokenError,
   InfisicalUnreachableError,
-  type ConfigIssue,
-  type InfisicalAuthenticationFailure,
-  type InfisicalOptionProblem,
-  type InfisicalProjectAccessFailure,
-  type InfisicalTokenFailure,
   type InfisicalUnreachableReason,
-} from './infisical.errors.js';
-export { infisicalOptionsFromEnv, INFISICAL_ENVIRONMENT_VARIABLES, type EnvironmentSource } from './infisical-env.options.js';
-export { InfisicalVerifier, type VerifyInput } from './cli/infisical-verifier.js';
-export { VERIFY_EXIT, VERIFY_EXIT_CODES, type VerifyExitCode } from './cli/verify-exit-codes.js';
-export type { KeyReport, StepReport, VerificationReport, VerifyStepId } from './cli/verification-report.js';
+} from './errors/transport.errors.js';
+export { InfisicalCacheError, InfisicalConfigValidationError, InfisicalSecretNotFoundError, type ConfigIssue } from './errors/configuration.errors.js';

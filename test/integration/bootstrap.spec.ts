@@ -142,7 +142,7 @@ describe('bootstrap against the local Infisical server', () => {
         name: 'member without any secret-read rule',
         run: () => rejectionOf(startInfisicalApp({ options: optionsFor(server, APP_NO_READ, 'dev'), credentials: ALL_CREDENTIALS })),
         type: InfisicalProjectAccessError,
-        says: ['cannot read secrets', '"Read" on secrets for dev'],
+        says: ['may not read secrets for environment "dev"', '"Read" on secrets in "dev"'],
       },
       {
         name: 'environment the identity cannot read',

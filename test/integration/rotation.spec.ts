@@ -70,7 +70,7 @@ describe('rotation', () => {
     expect(app.config.get('GEMINI_API_KEY')).toBe(rotated);
     expect(changes).toEqual([{ path: 'GEMINI_API_KEY', oldValue: APP_VALUES.dev.GEMINI_API_KEY, newValue: rotated }]);
     expect([geminiRotations, gmailRotations]).toEqual([1, 0]);
-    expect(app.store.keyInfo().GEMINI_API_KEY).toEqual({ source: 'infisical', version: 2 });
+    expect(app.store.keyInfo().GEMINI_API_KEY).toEqual({ source: 'infisical', version: 2, projectId: APP_PROJECT_ID, environment: 'dev', secretPath: '/' });
     expect(process.env.GEMINI_API_KEY).toBeUndefined();
     const logged = app.logs.find('log', 'key(s) changed');
     expect(logged).toEqual(['Infisical refresh: 1 key(s) changed: GEMINI_API_KEY (v2)']);

@@ -10,7 +10,7 @@ import {
   InfisicalUnreachableError,
   type InfisicalModuleOptions,
 } from '../../src/infisical/index.js';
-import { APP_DEV, APP_VALUES, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
+import { APP_DEV, APP_PROJECT_ID, APP_VALUES, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
 import { ALL_CREDENTIALS, closedPortUrl, optionsFor, rejectionOf, startInfisicalApp, type TestApp } from '../support/infisical-app.js';
 import { LocalInfisicalServer, type FaultKind } from '../support/infisical-server/index.js';
 import { findLeaks, LogCapture } from '../support/log-capture.js';
@@ -83,7 +83,7 @@ describe('start-up deadline, transient faults at bootstrap and the last-known-go
     expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
     expect(app.app.get(GeminiCredentials).apiKey).toBe(APP_VALUES.dev.GEMINI_API_KEY);
     expect(app.store.status()).toMatchObject({ state: 'degraded', source: 'cache', consecutiveFailures: 1 });
-    expect(app.store.keyInfo().GEMINI_API_KEY).toEqual({ source: 'cache', version: 1 });
+    expect(app.store.keyInfo().GEMINI_API_KEY).toEqual({ source: 'cache', version: 1, projectId: APP_PROJECT_ID, environment: 'dev', secretPath: '/' });
     expect(logs.find('warn', 'Serving the last-known-good snapshot')).toHaveLength(1);
 
     server.clearFaults();

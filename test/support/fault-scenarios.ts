@@ -54,7 +54,7 @@ export const faultScenarios: FaultScenario[] = [
     name: 'a hung server',
     breakIt: (s) => s.injectFault({ kind: 'hang', ...onList }),
     hangs: true,
-    error: /InfisicalUnreachableError: .*no complete answer to the list request within 2000 ms/,
+    error: /InfisicalUnreachableError: .*no complete answer within 2000 ms to the list request/,
     mend: (s) => s.clearFaults(),
     retryWithinMs: 32_000,
   },
@@ -83,7 +83,7 @@ export const faultScenarios: FaultScenario[] = [
   {
     name: 'the identity losing read permission (list filtered)',
     breakIt: (s) => s.setReadPermission(APP_DEV.id, APP_PROJECT_ID, ['staging']),
-    error: /InfisicalConfigValidationError: [\s\S]*GEMINI_API_KEY: missing[\s\S]*cannot read them/,
+    error: /InfisicalConfigValidationError: [\s\S]*this identity cannot read it[\s\S]*GEMINI_API_KEY: missing/,
     mend: (s) => s.setReadPermission(APP_DEV.id, APP_PROJECT_ID, ['dev']),
     retryWithinMs: TTL_MS * 1.1 + 1,
   },

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max } from 'class-validator';
 import { z } from 'zod';
-import { ConfigValidator, type SourcedSecret } from '../../src/infisical/config-validator.js';
+import { ConfigValidator, type SourcedSecret } from '../../src/infisical/config/config-validator.js';
 import {
   GeminiCredentials,
   InfisicalConfigValidationError,

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfisicalCacheError } from '../../src/infisical/index.js';
-import { LastKnownGoodCache } from '../../src/infisical/last-known-good.cache.js';
+import { LastKnownGoodCache } from '../../src/infisical/store/last-known-good.cache.js';
 
-const target = { siteUrl: 'http://127.0.0.1:8081', projectId: 'p-1', environment: 'prod', secretPath: '/' };
+const target = { siteUrl: 'http://127.0.0.1:8081', sources: [{ projectId: 'p-1', environment: 'prod', secretPath: '/' }] };
 const material = 'client-secret-used-as-key-material';
 const snapshot = { fetchedAt: 1_700_000_000_000, secrets: [{ key: 'GEMINI_API_KEY', value: 'AIza-plaintext-must-not-appear', version: 4 }] };
 
@@ -57,8 +57,17 @@ describe('LastKnownGoodCache', () => {
   });
 
   it('rejects a foreign file (another environment) naming where it belongs', async () => {
-    await new LastKnownGoodCache(path, material, { ...target, environment: 'dev' }).write(snapshot, 1);
+    await new LastKnownGoodCache(path, material, { ...target, sources: [{ ...target.sources[0]!, environment: 'dev' }] }).write(snapshot, 1);
     expect(await rejection(new LastKnownGoodCache(path, material, target))).toContain('written for environment "dev"');
+  });
+
+  it('rejects a file written for another list of sources (order included)', async () => {
+    const two = { ...target, sources: [target.sources[0]!, { projectId: 'p-1', environment: 'prod', secretPath: '/app' }] };
+    await new LastKnownGoodCache(path, material, two).write(snapshot, 1);
+    expect(await rejection(new LastKnownGoodCache(path, material, target))).toContain('not for this configuration');
+    await new LastKnownGoodCache(path, material, two).write(snapshot, 1);
+    const reversed = { ...two, sources: [...two.sources].reverse() };
+    expect(await rejection(new LastKnownGoodCache(path, material, reversed))).toContain('not for this configuration');
   });
 
   it('rejects a missing, corrupted or unrelated file with a clear reason', async () => {

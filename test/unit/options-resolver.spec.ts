@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { InfisicalOptionsError, type InfisicalModuleOptions } from '../../src/infisical/index.js';
-import { resolveInfisicalOptions } from '../../src/infisical/infisical-options.resolver.js';
+import { resolveInfisicalOptions } from '../../src/infisical/options/options.resolver.js';
 
 const valid: InfisicalModuleOptions = {
   projectId: '6f0c1a52-1111-4222-8333-444455556666',
   environment: 'dev',
-  auth: { universalAuth: { clientId: 'client-id', clientSecret: 'very-secret-client-secret' } },
+  auth: { universalAuth: { clientId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', clientSecret: 'very-secret-client-secret' } },
 };
 
 function problemsOf(options: unknown): string[] {
@@ -23,13 +23,12 @@ describe('resolveInfisicalOptions', () => {
     const resolved = resolveInfisicalOptions(valid);
     expect(resolved).toMatchObject({
       enabled: true,
-      target: { siteUrl: 'https://app.infisical.com', environment: 'dev', secretPath: '/' },
+      siteUrl: 'https://app.infisical.com',
+      sources: [{ siteUrl: 'https://app.infisical.com', environment: 'dev', secretPath: '/', recursive: false, includeImports: true }],
       cacheTtlSeconds: 60,
       startupTimeoutMs: 5000,
       requestTimeoutMs: 10000,
       maxStaleSeconds: 86400,
-      recursive: false,
-      includeImports: true,
       expandSecretReferences: true,
       revokeTokenOnShutdown: false,
       requiredKeys: [],
@@ -49,14 +48,14 @@ describe('resolveInfisicalOptions', () => {
   it('reports every wrong option at once', () => {
     const problems = problemsOf({ siteUrl: 'ftp://x', environment: 'Production Env', startupTimeoutMs: 0, secretPath: 'app', colour: 'red' });
     expect(problems.map((p) => p.split(':')[0])).toEqual(
-      expect.arrayContaining(['colour', 'siteUrl', 'projectId', 'environment', 'secretPath', 'auth.universalAuth', 'startupTimeoutMs']),
+      expect.arrayContaining(['colour', 'siteUrl', 'projectId', 'environment', 'secretPath', 'auth', 'startupTimeoutMs']),
     );
     expect(problems.find((p) => p.startsWith('colour'))).toContain('is not an option');
   });
 
   it('rejects a site URL that ends in /api and trims a trailing slash', () => {
     expect(problemsOf({ ...valid, siteUrl: 'https://eu.infisical.com/api' })[0]).toContain('without "/api"');
-    expect(resolveInfisicalOptions({ ...valid, siteUrl: 'https://eu.infisical.com/' }).target.siteUrl).toBe('https://eu.infisical.com');
+    expect(resolveInfisicalOptions({ ...valid, siteUrl: 'https://eu.infisical.com/' }).siteUrl).toBe('https://eu.infisical.com');
   });
 
   it('never prints the client secret when it is of the wrong type', () => {

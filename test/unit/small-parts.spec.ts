@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
-import { closestMatch } from '../../src/infisical/closest-match.js';
+import { closestMatch } from '../../src/infisical/diagnostics/closest-match.js';
 import {
   InfisicalAuthenticationError,
   InfisicalConfigValidationError,
   InfisicalRateLimitError,
   InfisicalUnreachableError,
 } from '../../src/infisical/index.js';
-import { refreshDelayMs, retryDelayMs } from '../../src/infisical/refresh-schedule.js';
-import { SecretRedactor } from '../../src/infisical/secret-redactor.js';
-import { parseRetryAfter } from '../../src/infisical/infisical.transport.js';
+import { refreshDelayMs, retryDelayMs } from '../../src/infisical/store/backoff.policy.js';
+import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
+import { parseRetryAfter } from '../../src/infisical/api/retry-after.js';
 
 const target = { siteUrl: 'http://127.0.0.1:1', projectId: 'p', environment: 'dev', secretPath: '/' };
 
@@ -39,8 +39,10 @@ describe('refresh schedule', () => {
     expect(retryDelayMs(4, new Error('x'), 60, () => 0.25)).toBe(2000);
   });
 
-  it('waits at least what a 429 asks for', () => {
-    expect(retryDelayMs(1, new InfisicalRateLimitError(target, 42), 60, () => 0.5)).toBe(42_000);
+  it('waits what a 429 asks for plus up to 1 s of jitter, whatever the failures before it', () => {
+    expect(retryDelayMs(1, new InfisicalRateLimitError(target, 42), 60, () => 0.5)).toBe(42_500);
+    expect(retryDelayMs(12, new InfisicalRateLimitError(target, 2), 60, () => 0)).toBe(2000);
+    expect(retryDelayMs(1, new InfisicalRateLimitError(target, 999_999_999), 60, () => 0)).toBe(300_000);
   });
 
   it('does not hammer a refused identity', () => {
@@ -65,17 +67,23 @@ describe('parseRetryAfter', () => {
 describe('SecretRedactor', () => {
   it('masks registered values in plain, JSON-escaped and URL-encoded form, longest first', () => {
     const redactor = new SecretRedactor();
-    redactor.add('s3cr3t-"value"/x', 'abc', undefined, 's3cr3t-"value"/x-longer');
+    redactor.add('secrets', 's3cr3t-"value"/x', 'abc', undefined, 's3cr3t-"value"/x-longer');
     const text = `a s3cr3t-"value"/x-longer b ${JSON.stringify('s3cr3t-"value"/x')} c ${encodeURIComponent('s3cr3t-"value"/x')} abc`;
     expect(redactor.redact(text)).toBe('a [REDACTED] b "[REDACTED]" c [REDACTED] abc');
   });
 
-  it('redacts an error message and stack in place', () => {
+  it('masks a value cut off by the end of a shortened text', () => {
     const redactor = new SecretRedactor();
-    redactor.add('top-secret-token');
-    const error = redactor.redactError(new Error('token top-secret-token rejected'));
-    expect(error.message).toBe('token [REDACTED] rejected');
-    expect(error.stack).not.toContain('top-secret-token');
+    redactor.add('tokens', 'top-secret-token');
+    expect(redactor.redact('token top-secret-to')).toBe('token [REDACTED]');
+  });
+
+  it('forgets values of old generations, keeps credentials', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('credentials', 'client-secret-value');
+    for (let i = 0; i < 5; i++) redactor.replace('secrets', [`rotated-value-${i}`]);
+    expect(redactor.redact('rotated-value-0 rotated-value-4 client-secret-value')).toBe('rotated-value-0 [REDACTED] [REDACTED]');
+    expect(redactor.redact('rotated-value-1')).toBe('[REDACTED]');
   });
 });
 
@@ -86,7 +94,7 @@ describe('errors', () => {
     expect(error.code).toBe('INFISICAL_UNREACHABLE');
     expect(error.transient).toBe(true);
     expect(error.message).toContain('INFISICAL_SITE_URL');
-    expect(inspect(error)).toContain('InfisicalUnreachableError: Infisical at http://127.0.0.1:1 is unreachable');
+    expect(inspect(error)).toContain('InfisicalUnreachableError: Infisical at http://127.0.0.1:1 could not be used');
     expect(inspect(error)).not.toContain('target:');
   });
 });

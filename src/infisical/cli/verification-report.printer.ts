@@ -1,4 +1,4 @@
-import type { SecretRedactor } from '../secret-redactor.js';
+import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import { VERIFY_EXIT_CODES } from './verify-exit-codes.js';
 import type { KeyReport, StepStatus, VerificationReport } from './verification-report.js';
 import type { EnvFileResult } from './env-file.loader.js';

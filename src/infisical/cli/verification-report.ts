@@ -1,4 +1,4 @@
-import type { InfisicalTarget } from '../interfaces/infisical-target.interface.js';
+import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
 
 /** The checks, in the order they run. Later checks are skipped once one fails. */
 export const VERIFY_STEPS = [

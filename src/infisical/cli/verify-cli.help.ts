@@ -1,11 +1,12 @@
 import { VERIFY_EXIT_CODES } from './verify-exit-codes.js';
 import { VERIFY_STEPS } from './verification-report.js';
-import { INFISICAL_ENVIRONMENT_VARIABLES } from '../infisical-env.options.js';
+import { INFISICAL_ENV_VARIABLES } from '../options/env-variables.js';
 
 /** `verify-infisical --help`. */
 export function verifyHelpText(): string {
   const steps = VERIFY_STEPS.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.title}`).join('\n');
-  const variables = wrap(INFISICAL_ENVIRONMENT_VARIABLES.join(', '), 100, '  ');
+  const width = Math.max(...INFISICAL_ENV_VARIABLES.map((v) => v.variable.length));
+  const variables = INFISICAL_ENV_VARIABLES.map((v) => `  ${v.variable.padEnd(width)}  ${v.description}`).join('\n');
   const codes = VERIFY_EXIT_CODES.map((e) => `  ${String(e.code).padStart(2)}  ${e.name.padEnd(15)} ${e.meaning}`).join('\n');
   return `verify-infisical — checks, step by step, that this machine can load its configuration from Infisical.
 Prints key names, sources and versions; never a secret value, the client secret or an access token.
@@ -36,20 +37,4 @@ ${steps}
 Exit codes:
 ${codes}
 `;
-}
-
-/** Breaks `text` at spaces into lines of at most `width` characters, each prefixed with `indent`. */
-function wrap(text: string, width: number, indent: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && indent.length + line.length + 1 + word.length > width) {
-      lines.push(indent + line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(indent + line);
-  return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SecretStore } from '../secret-store.js';
-import { SecretHandle } from '../secret-handle.js';
+import { SecretStore } from '../store/secret-store.js';
+import { SecretHandle } from './secret-handle.js';
 import { GEMINI_API_KEY_RULE, type CredentialDefinition } from './credential-rules.js';
 
 /** Gemini API key (`GEMINI_API_KEY`, starts with `AIza`). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SecretStore } from '../secret-store.js';
-import { SecretHandle } from '../secret-handle.js';
+import { SecretStore } from '../store/secret-store.js';
+import { SecretHandle } from './secret-handle.js';
 import {
   GMAIL_CLIENT_ID_RULE,
   GMAIL_CLIENT_SECRET_RULE,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { SecretStore } from '../secret-store.js';
-import { SecretHandle } from '../secret-handle.js';
+import { SecretStore } from '../store/secret-store.js';
+import { SecretHandle } from './secret-handle.js';
 import { NOTION_API_KEY_RULE, type CredentialDefinition } from './credential-rules.js';
 
 /** Notion integration secret (`NOTION_API_KEY`, starts with `ntn_` or `secret_`). */

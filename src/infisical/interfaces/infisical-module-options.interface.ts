@@ -1,3 +1,5 @@
+import type { InfisicalAuthOptions } from './infisical-auth.interface.js';
+import type { InfisicalSourceOptions } from './infisical-source.interface.js';
 import type { StandardSchemaV1 } from './standard-schema.interface.js';
 
 /** A class decorated with class-validator (and optionally class-transformer) rules, one property per key. */
@@ -5,14 +7,6 @@ export type ConfigSchemaClass = new () => object;
 
 /** Either a class-validator class or any Standard Schema (zod, valibot, …) describing the merged configuration. */
 export type ConfigSchema = ConfigSchemaClass | StandardSchemaV1;
-
-/** Machine identity credentials for Infisical Universal Auth. */
-export interface UniversalAuthCredentials {
-  /** Client ID of the machine identity (Access Control → Machine Identities → Universal Auth). */
-  clientId: string;
-  /** Client secret of the machine identity. Never logged; used as key material for {@link PersistentCacheOptions}. */
-  clientSecret: string;
-}
 
 /** Opt-in encrypted last-known-good snapshot on disk, used only when Infisical cannot answer at bootstrap. */
 export interface PersistentCacheOptions {
@@ -33,22 +27,28 @@ export interface InfisicalModuleOptions {
    * @default true
    */
   enabled?: boolean;
-  /** Base URL of the Infisical instance (no trailing `/api`). @default 'https://app.infisical.com' */
+  /** Base URL of the Infisical instance (no trailing `/api`, no credentials). @default 'https://app.infisical.com' */
   siteUrl?: string;
-  /** Project ID (Project Settings → Project ID). Required when `enabled`. */
+  /** Project ID (Project Settings → Project ID). Required when `enabled` (here or in every source). */
   projectId?: string;
-  /** Environment slug, e.g. `dev`, `staging`, `prod`. Required when `enabled`. */
+  /** Environment slug, e.g. `dev`, `staging`, `prod`. Required when `enabled` (here or in every source). */
   environment?: string;
   /** Folder to read. @default '/' */
   secretPath?: string;
-  /** Also read every sub-folder of `secretPath`. @default false */
+  /** Also read every sub-folder of `secretPath` (the folder's own value wins a clash). @default false */
   recursive?: boolean;
   /** Also read secrets imported into the folder; local secrets win over imported ones. @default true */
   includeImports?: boolean;
   /** Expand `${KEY}` and `${env.folder.KEY}` references server-side. @default true */
   expandSecretReferences?: boolean;
+  /**
+   * Several places to read, in precedence order: a later source wins a key clash. Each entry inherits the
+   * top-level `projectId`, `environment`, `secretPath`, `recursive` and `includeImports` it leaves out.
+   * @default one source made of the top-level options
+   */
+  sources?: InfisicalSourceOptions[];
   /** How the module authenticates. Required when `enabled`. */
-  auth?: { universalAuth: UniversalAuthCredentials };
+  auth?: InfisicalAuthOptions;
   /**
    * Seconds a snapshot is fresh; after that it is refreshed in the background (±10 % jitter per instance).
    * `0` disables the cache: `getAsync()` fetches on every call (concurrent calls share one request).
@@ -56,8 +56,8 @@ export interface InfisicalModuleOptions {
    */
   cacheTtlSeconds?: number;
   /**
-   * Longest time bootstrap waits for Infisical, whatever the SDK would do. On expiry the last-known-good snapshot
-   * is used if one is configured and valid; otherwise bootstrap fails.
+   * Longest time bootstrap waits for Infisical. On expiry the last-known-good snapshot is used if one is configured
+   * and valid; otherwise bootstrap fails.
    * @default 5000
    */
   startupTimeoutMs?: number;
@@ -75,10 +75,18 @@ export interface InfisicalModuleOptions {
    * @default none (only `requiredKeys` and registered credentials are checked)
    */
   schema?: ConfigSchema;
-  /** Keys that must be present (from any source). @default [] */
+  /** Keys that must be present (from any source), at bootstrap and after every refresh. @default [] */
   requiredKeys?: string[];
   /** Encrypted last-known-good snapshot on disk. @default undefined (off) */
   persistentCache?: PersistentCacheOptions;
-  /** Revoke the access token when the application shuts down. @default false */
+  /** Revoke the access token when the application shuts down (within 2 s). @default false */
   revokeTokenOnShutdown?: boolean;
+  /**
+   * The `fetch` the module makes its requests with. By default `globalThis.fetch` as it is at the time of each
+   * request, so interceptors (nock, msw, undici's MockAgent, tracing) installed before or after the module apply.
+   * @default globalThis.fetch (read at call time)
+   */
+  fetch?: typeof fetch;
+  /** Health lists per-key details for at most this many keys; past it only counts are reported. @default 500 */
+  healthMaxKeys?: number;
 }

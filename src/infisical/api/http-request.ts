@@ -1,0 +1,124 @@
+import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
+import { describeNetworkError, type NetworkFailureKind } from './network-error.js';
+import { parseJsonBody, type JsonBodyProblem } from './json-body.js';
+
+/** One HTTP attempt as the API client describes it. */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Cancels the attempt (start-up deadline, shutdown). */
+  signal: AbortSignal;
+}
+
+/** Settings shared by every attempt of one client. */
+export interface HttpSettings {
+  /** Read at each call, so that interceptors installed at any time apply. */
+  fetch: () => typeof fetch;
+  /** Longest time for one attempt: connect, headers and the whole body. */
+  timeoutMs: number;
+  maxBytes: number;
+  maxJsonDepth: number;
+  clock: InfisicalClock;
+}
+
+/** What the server answered: status, headers and the body parsed as JSON (when it is JSON). */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON body; undefined when the body is empty or not JSON (see `bodyProblem`). */
+  body: unknown;
+  bodyProblem: JsonBodyProblem | undefined;
+}
+
+export type HttpFailureKind = NetworkFailureKind | 'timeout' | 'cancelled' | 'too-large' | 'too-deep' | 'redirect';
+
+/** An attempt that produced no usable answer. `detail` is a few words, never a secret or a body. */
+export class HttpFailure extends Error {
+  constructor(
+    readonly kind: HttpFailureKind,
+    readonly detail: string,
+    /** The signal's reason, for `cancelled`. */
+    readonly reason?: unknown,
+  ) {
+    super(detail);
+    this.name = 'HttpFailure';
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * Performs one HTTP attempt: the caller's signal and a per-attempt timeout cover connect, headers and the whole
+ * body; the body is read up to `maxBytes`; redirects are never followed (a 3xx is a failure naming the origin it
+ * points to, so a credential is never sent elsewhere); JSON deeper than `maxJsonDepth` is refused unparsed.
+ */
+export async function performRequest(request: HttpRequest, settings: HttpSettings): Promise<HttpResponse> {
+  const { signal } = request;
+  if (signal.aborted) throw new HttpFailure('cancelled', 'the request was cancelled', signal.reason);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = settings.clock.setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, settings.timeoutMs);
+  const cancel = () => controller.abort();
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    const response = await settings.fetch()(request.url, {
+      method: request.method,
+      headers: { accept: 'application/json', ...(request.json !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
+      body: request.json === undefined ? undefined : JSON.stringify(request.json),
+      redirect: 'manual',
+      signal: controller.signal,
+    });
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new HttpFailure('redirect', `HTTP ${response.status} redirect to ${originOf(response.headers.get('location'), request.url)} (not followed)`);
+    }
+    const bytes = await readBody(response, settings.maxBytes);
+    const parsed = parseJsonBody(bytes, settings.maxJsonDepth);
+    if (!parsed.ok && parsed.problem === 'too-deep') {
+      throw new HttpFailure('too-deep', `an HTTP ${response.status} answer nested deeper than ${settings.maxJsonDepth} levels`);
+    }
+    return { status: response.status, headers: response.headers, body: parsed.ok ? parsed.value : undefined, bodyProblem: parsed.ok ? undefined : parsed.problem };
+  } catch (error) {
+    if (error instanceof HttpFailure) throw error;
+    if (timedOut) throw new HttpFailure('timeout', `no complete answer within ${settings.timeoutMs} ms`);
+    if (signal.aborted) throw new HttpFailure('cancelled', 'the request was cancelled', signal.reason);
+    if (error instanceof BodyTooLarge) throw new HttpFailure('too-large', `an answer larger than ${settings.maxBytes} bytes`);
+    const network = describeNetworkError(error);
+    throw new HttpFailure(network.kind, network.detail);
+  } finally {
+    settings.clock.clearTimeout(timer);
+    signal.removeEventListener('abort', cancel);
+  }
+}
+
+/** The origin a `Location` header points to (relative locations resolve against the request), never its path. */
+function originOf(location: string | null, base: string): string {
+  if (!location) return 'nowhere (no Location header)';
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return 'an unparsable Location';
+  }
+}
+
+async function readBody(response: Response, maxBytes: number): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array();
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw new BodyTooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}

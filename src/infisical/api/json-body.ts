@@ -1,0 +1,45 @@
+/** Why a body could not be used as JSON. */
+export type JsonBodyProblem = 'empty' | 'not-json' | 'too-deep';
+
+export type JsonBody = { ok: true; value: unknown } | { ok: false; problem: JsonBodyProblem };
+
+const OPEN_OBJECT = 0x7b;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_OBJECT = 0x7d;
+const CLOSE_ARRAY = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Deepest nesting of arrays and objects in JSON text, scanning the bytes once (strings skipped). Stops as soon as
+ * `limit` is exceeded, so a hostile body nested millions of levels deep costs one quick pass, never a parse.
+ */
+export function jsonDepthExceeds(bytes: Uint8Array, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+      if (++depth > limit) return true;
+    } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** Parses a response body as JSON, refusing bodies nested deeper than `maxDepth`. */
+export function parseJsonBody(bytes: Uint8Array, maxDepth: number): JsonBody {
+  if (bytes.byteLength === 0) return { ok: false, problem: 'empty' };
+  if (jsonDepthExceeds(bytes, maxDepth)) return { ok: false, problem: 'too-deep' };
+  try {
+    return { ok: true, value: JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) };
+  } catch {
+    return { ok: false, problem: 'not-json' };
+  }
+}

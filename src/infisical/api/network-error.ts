@@ -1,0 +1,44 @@
+export type NetworkFailureKind = 'network' | 'tls';
+
+const KNOWN: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  EPIPE: 'connection closed while sending',
+  UND_ERR_SOCKET: 'connection closed by the server before it answered',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  UND_ERR_HEADERS_OVERFLOW: 'answer headers too large',
+};
+
+const TLS: Record<string, string> = {
+  ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake failed: the server does not speak TLS on that port',
+  EPROTO: 'TLS handshake failed',
+  CERT_HAS_EXPIRED: 'TLS certificate expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed TLS certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the TLS chain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not verifiable (unknown issuer)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS certificate not verifiable (unknown issuer)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not name this host',
+};
+
+/**
+ * A fetch failure in a few words with its code — `connection refused (ECONNREFUSED)`, `TLS handshake failed: the
+ * server does not speak TLS on that port (ERR_SSL_WRONG_VERSION_NUMBER)` — never the library's raw text (OpenSSL
+ * messages, stack frames).
+ */
+export function describeNetworkError(error: unknown): { kind: NetworkFailureKind; detail: string } {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const message = typeof cause?.message === 'string' ? cause.message : '';
+  if (code && TLS[code]) return { kind: 'tls', detail: `${TLS[code]} (${code})` };
+  if (/wrong version number|ssl3_get_record|handshake failure|packet length too long/i.test(message)) {
+    return { kind: 'tls', detail: `${TLS.ERR_SSL_WRONG_VERSION_NUMBER} (${code ?? 'TLS'})` };
+  }
+  if (code && KNOWN[code]) return { kind: 'network', detail: `${KNOWN[code]} (${code})` };
+  if (code) return { kind: 'network', detail: `network error (${code})` };
+  return { kind: 'network', detail: 'network error (fetch failed)' };
+}

@@ -1,0 +1,47 @@
+/**
+ * Defaults of the module options and the tuning constants of the data path, in one place.
+ */
+
+export const DEFAULT_SITE_URL = 'https://app.infisical.com';
+export const DEFAULT_SECRET_PATH = '/';
+export const DEFAULT_CACHE_TTL_SECONDS = 60;
+export const MAX_CACHE_TTL_SECONDS = 3600;
+export const DEFAULT_STARTUP_TIMEOUT_MS = 5000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const MAX_TIMEOUT_MS = 600_000;
+export const DEFAULT_MAX_STALE_SECONDS = 86_400;
+/** Health lists per-key details (source, version, folder) for at most this many keys by default. */
+export const DEFAULT_HEALTH_MAX_KEYS = 500;
+
+/** Relative spread applied to every refresh interval so that a fleet does not refresh in lockstep. */
+export const REFRESH_JITTER_RATIO = 0.1;
+/** First back-off step after a failed refresh. */
+export const BACKOFF_BASE_MS = 1000;
+/** Longest wait between two refresh attempts after failures (also used for answers that need a human). */
+export const BACKOFF_CAP_MS = 300_000;
+/** Longest `Retry-After` honoured: a larger one (or a date further ahead) waits this long. */
+export const MAX_RETRY_AFTER_MS = BACKOFF_CAP_MS;
+/** Extra random wait after a 429's `Retry-After`, so that instances sharing a limit do not return together. */
+export const RETRY_AFTER_JITTER_MS = 1000;
+
+/** Largest response body accepted from Infisical. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Deepest JSON nesting accepted from Infisical (a list answer needs 4). */
+export const MAX_JSON_DEPTH = 32;
+/** Server-provided text (error messages) is cut to this many characters in logs, errors and health. */
+export const MAX_SERVER_TEXT_LENGTH = 500;
+/** A change log line names at most this many keys, then a count. */
+export const MAX_LOGGED_KEYS = 30;
+/** Longest time `revokeTokenOnShutdown` may hold up shutdown. */
+export const SHUTDOWN_REVOKE_BUDGET_MS = 2000;
+
+/** Values shorter than this are not masked in logs and errors: masking them would mangle ordinary text. */
+export const MIN_MASKED_LENGTH = 6;
+/** Masked values of earlier snapshots are forgotten after this many newer snapshots. */
+export const MASK_RETAINED_GENERATIONS = 3;
+
+/** Nest logger context used by every log line of the module. */
+export const INFISICAL_LOGGER_CONTEXT = 'Infisical';
+
+/** What a secret value is replaced with wherever it would otherwise be printed. */
+export const REDACTED = '[REDACTED]';

@@ -1,0 +1,40 @@
+/** How an `INFISICAL_*` variable's text becomes an option value. */
+export type EnvVariableKind = 'boolean' | 'integer' | 'text' | 'secret' | 'list' | 'paths';
+
+/** One conventional variable: the option it sets and what it means (the README and `verify-infisical --help` show this table). */
+export interface EnvVariable {
+  variable: string;
+  /** Option path it sets, e.g. `auth.universalAuth.clientId`. */
+  option: string;
+  kind: EnvVariableKind;
+  description: string;
+}
+
+/** The conventional `INFISICAL_*` variables: the one table behind `infisicalOptionsFromEnv`, its errors and the CLI help. */
+export const INFISICAL_ENV_VARIABLES: readonly EnvVariable[] = [
+  { variable: 'INFISICAL_ENABLED', option: 'enabled', kind: 'boolean', description: '`false`: no Infisical; configuration from env / .env / defaults (default true)' },
+  { variable: 'INFISICAL_SITE_URL', option: 'siteUrl', kind: 'text', description: 'site root, e.g. https://eu.infisical.com (default https://app.infisical.com)' },
+  { variable: 'INFISICAL_CLIENT_ID', option: 'auth.universalAuth.clientId', kind: 'text', description: 'Universal Auth client ID of the machine identity (a UUID)' },
+  { variable: 'INFISICAL_CLIENT_SECRET', option: 'auth.universalAuth.clientSecret', kind: 'secret', description: 'Universal Auth client secret' },
+  { variable: 'INFISICAL_TOKEN', option: 'auth.token.accessToken', kind: 'secret', description: 'an identity access token used as it is (Token Auth), instead of a client ID and secret' },
+  { variable: 'INFISICAL_PROJECT_ID', option: 'projectId', kind: 'text', description: 'project ID (Project Settings)' },
+  { variable: 'INFISICAL_ENVIRONMENT', option: 'environment', kind: 'text', description: 'environment slug, e.g. dev, staging, prod' },
+  { variable: 'INFISICAL_SECRET_PATH', option: 'secretPath', kind: 'text', description: 'folder to read (default /)' },
+  { variable: 'INFISICAL_SECRET_PATHS', option: 'sources', kind: 'paths', description: 'several folders of the project and environment, comma-separated, later wins (e.g. /shared,/payments)' },
+  { variable: 'INFISICAL_CACHE_TTL', option: 'cacheTtlSeconds', kind: 'integer', description: 'seconds between background refreshes, 0–3600 (default 60)' },
+  { variable: 'INFISICAL_STARTUP_TIMEOUT_MS', option: 'startupTimeoutMs', kind: 'integer', description: 'longest wait for Infisical at bootstrap (default 5000)' },
+  { variable: 'INFISICAL_REQUEST_TIMEOUT_MS', option: 'requestTimeoutMs', kind: 'integer', description: 'longest single HTTP attempt (default 10000)' },
+  { variable: 'INFISICAL_MAX_STALE_SECONDS', option: 'maxStaleSeconds', kind: 'integer', description: 'age after which health reports down while refreshes fail (default 86400; 0 = never)' },
+  { variable: 'INFISICAL_CACHE_FILE', option: 'persistentCache.path', kind: 'text', description: 'encrypted last-known-good snapshot file (off by default)' },
+  { variable: 'INFISICAL_CACHE_KEY', option: 'persistentCache.key', kind: 'secret', description: 'key material for that file, ≥ 32 characters (default: derived from the client secret)' },
+  { variable: 'INFISICAL_REQUIRED_KEYS', option: 'requiredKeys', kind: 'list', description: 'keys that must be present, comma-separated' },
+];
+
+/** Names of the conventional variables, in table order. */
+export const INFISICAL_ENVIRONMENT_VARIABLES: readonly string[] = INFISICAL_ENV_VARIABLES.map((v) => v.variable);
+
+/** The variable that sets `option` (`sources[2].secretPath` → `INFISICAL_SECRET_PATHS`), if one does. */
+export function variableForOption(option: string): string | undefined {
+  const root = option.replace(/\[\d+\].*$/, '');
+  return INFISICAL_ENV_VARIABLES.find((v) => v.option === option || v.option === root)?.variable;
+}

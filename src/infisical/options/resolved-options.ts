@@ -1,0 +1,34 @@
+import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
+import type { ConfigSchema } from '../interfaces/infisical-module-options.interface.js';
+
+/** One place to read, with every inherited value filled in. */
+export interface ResolvedSource extends InfisicalTarget {
+  recursive: boolean;
+  includeImports: boolean;
+}
+
+/** How to log in, after validation. */
+export type ResolvedAuth =
+  | { method: 'universal-auth'; clientId: string; clientSecret: string }
+  | { method: 'token'; accessToken: string };
+
+/** The options with every default applied, checked once at bootstrap. */
+export interface ResolvedInfisicalOptions {
+  enabled: boolean;
+  siteUrl: string;
+  /** In precedence order (a later source wins a key clash); at least one when enabled. */
+  sources: ResolvedSource[];
+  expandSecretReferences: boolean;
+  /** Undefined when disabled. */
+  auth: ResolvedAuth | undefined;
+  cacheTtlSeconds: number;
+  startupTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxStaleSeconds: number;
+  schema: ConfigSchema | undefined;
+  requiredKeys: string[];
+  persistentCache: { path: string; key: string } | undefined;
+  revokeTokenOnShutdown: boolean;
+  fetch: typeof fetch | undefined;
+  healthMaxKeys: number;
+}

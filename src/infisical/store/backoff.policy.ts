@@ -1,0 +1,49 @@
+import { InfisicalPermissionError } from '../errors/access.errors.js';
+import { InfisicalConfigValidationError } from '../errors/configuration.errors.js';
+import { InfisicalError } from '../errors/infisical.error.js';
+import { InfisicalRateLimitError } from '../errors/transport.errors.js';
+import {
+  BACKOFF_BASE_MS,
+  BACKOFF_CAP_MS,
+  MAX_RETRY_AFTER_MS,
+  REFRESH_JITTER_RATIO,
+  RETRY_AFTER_JITTER_MS,
+} from '../infisical.defaults.js';
+
+/** Delay until the next regular refresh: the TTL ± 10 %, so that a fleet of instances spreads its requests. */
+export function refreshDelayMs(ttlSeconds: number, random: () => number = Math.random): number {
+  return ttlSeconds * 1000 * (1 + REFRESH_JITTER_RATIO * (2 * random() - 1));
+}
+
+/** Whether `error` is an answer that was received and rejected (a key deleted or malformed, an unreadable environment). */
+export function isRejectedAnswer(error: unknown): boolean {
+  return error instanceof InfisicalConfigValidationError || error instanceof InfisicalPermissionError;
+}
+
+/**
+ * Whether `error` needs a human (bad credentials, lockout, no access, unknown environment or folder, a redirect, an
+ * unexpected refusal): retrying sooner than the cap would only hammer Infisical, or lock an identity out.
+ */
+export function needsHuman(error: unknown): boolean {
+  return error instanceof InfisicalError && !error.transient && !isRejectedAnswer(error);
+}
+
+/**
+ * Delay before the next attempt after a failed refresh:
+ * - an answer that needs a human (bad credentials, lockout, no access, unknown environment or folder, a redirect,
+ *   another refusal): the cap (5 min), so a revoked identity is not hammered;
+ * - a rejected answer (a key deleted or malformed): the regular TTL cadence — a rejection is not a transport
+ *   failure and does not grow the back-off;
+ * - a 429 with `Retry-After` (or "try again in N seconds"): what it asks, capped, plus up to 1 s of jitter;
+ * - any other transport failure: exponential back-off with full jitter over the consecutive transport failures
+ *   (1 s, 2 s, 4 s … capped at 5 min).
+ */
+export function retryDelayMs(transportFailures: number, error: unknown, ttlSeconds: number, random: () => number = Math.random): number {
+  if (needsHuman(error)) return BACKOFF_CAP_MS;
+  if (isRejectedAnswer(error)) return ttlSeconds > 0 ? Math.min(BACKOFF_CAP_MS, refreshDelayMs(ttlSeconds, random)) : BACKOFF_BASE_MS;
+  if (error instanceof InfisicalRateLimitError && error.retryAfterSeconds !== undefined) {
+    return Math.min(error.retryAfterSeconds * 1000, MAX_RETRY_AFTER_MS) + random() * RETRY_AFTER_JITTER_MS;
+  }
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, transportFailures - 1));
+  return Math.max(100, random() * ceiling);
+}

@@ -1,0 +1,118 @@
+import type { ConfigService } from '@nestjs/config';
+import { connectToInfisical } from '../auth/infisical-connection.js';
+import { ConfigPublisher } from '../config/config.publisher.js';
+import { ConfigValidator } from '../config/config-validator.js';
+import type { CredentialDefinition } from '../credentials/credential-rules.js';
+import { describeTargets } from '../errors/describe-target.js';
+import { InfisicalError } from '../errors/infisical.error.js';
+import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
+import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
+import { resolveInfisicalOptions } from '../options/options.resolver.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
+import { SecretRedactor } from '../redaction/secret-redactor.js';
+import { LastKnownGoodCache } from './last-known-good.cache.js';
+import { RefreshScheduler } from './refresh.scheduler.js';
+import { SecretLoader } from './secret.loader.js';
+import { SecretSnapshot } from './secret-snapshot.js';
+import { SecretStore } from './secret-store.js';
+import { loadAtStartup } from './startup.js';
+import { StoreLogger } from './store.logger.js';
+import { initialStoreState } from './store-state.js';
+
+/** What the module hands to the store besides the options. */
+export interface SecretStoreEnvironment {
+  clock: InfisicalClock;
+  credentials: readonly CredentialDefinition[];
+  configService: ConfigService | undefined;
+  /** The object behind `ConfigService`, when `@nestjs/config` provides it. */
+  configHost: Record<string, unknown> | undefined;
+  env?: NodeJS.ProcessEnv;
+  random?: () => number;
+}
+
+/**
+ * Builds and bootstraps the store of one registration: options → API client → session → loader → first snapshot
+ * (one login, one list per source, within the start-up deadline) → `ConfigService`. Resolves only once the values
+ * are in `ConfigService`, so anything that depends on the store sees them.
+ */
+export async function createSecretStore(rawOptions: InfisicalModuleOptions, context: SecretStoreEnvironment): Promise<SecretStore> {
+  const options = resolveInfisicalOptions(rawOptions);
+  const { clock } = context;
+  const env = context.env ?? process.env;
+  const random = context.random ?? Math.random;
+  const redactor = new SecretRedactor();
+  const logger = new StoreLogger(redactor);
+  const where = options.enabled ? describeTargets(options.sources) : 'the process environment';
+  const validator = new ConfigValidator(options.schema, options.requiredKeys, context.credentials, options.enabled ? where : undefined);
+  const state = initialStoreState();
+  const publisher = new ConfigPublisher(context.configService, context.configHost, logger);
+  const common = { options, state, publisher, validator, clock, redactor, logger, where };
+  if (!options.enabled || !options.auth) {
+    const started = clock.now();
+    const store = new SecretStore({ ...common, scheduler: undefined, session: undefined, cache: undefined });
+    const config = await validator.validate({ secrets: undefined, secretsSource: 'infisical', env });
+    store.install(new SecretSnapshot(config, 'env', undefined, []));
+    logger.log(`Infisical is disabled: configuration ${summary(store, clock.now() - started)}`);
+    return store;
+  }
+
+  const target = options.sources[0]!;
+  const { api, session } = connectToInfisical({ ...options, auth: options.auth }, clock, redactor);
+  const loader = new SecretLoader({
+    api,
+    session,
+    sources: options.sources,
+    expandSecretReferences: options.expandSecretReferences,
+    validator,
+    redactor,
+    clock,
+    env,
+    current: () => state.snapshot,
+    warn: (message) => logger.warnOnce(message),
+  });
+  const cache = lastKnownGoodCache(options);
+  let store: SecretStore | undefined;
+  const scheduler = new RefreshScheduler({
+    state,
+    load: (signal) => loader.load(signal, { diagnose: false }),
+    accept: (snapshot) => store?.accept(snapshot),
+    clock,
+    random,
+    ttlSeconds: options.cacheTtlSeconds,
+    logger,
+    target,
+  });
+  store = new SecretStore({ ...common, scheduler, session, cache });
+  try {
+    const started = clock.now();
+    const { snapshot, fallbackCause } = await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target });
+    store.install(snapshot);
+    if (fallbackCause && cache) {
+      scheduler.recordFailure(fallbackCause);
+      logger.warn(
+        `Infisical could not answer at startup (${fallbackCause.message}). Serving the last-known-good snapshot from ` +
+          `${cache.path} (${store.status().snapshotAgeSeconds} s old); health reports degraded until a refresh succeeds.`,
+      );
+      logger.log(`Configuration from the last-known-good snapshot: ${summary(store, undefined)}`);
+    } else {
+      logger.log(`Loaded configuration from ${where}: ${summary(store, clock.now() - started)}`);
+      scheduler.scheduleRegular();
+    }
+    return store;
+  } catch (error) {
+    store.onModuleDestroy();
+    if (error instanceof InfisicalError) error.message = redactor.redact(error.message);
+    throw error;
+  }
+}
+
+function lastKnownGoodCache(options: ResolvedInfisicalOptions): LastKnownGoodCache | undefined {
+  if (!options.persistentCache) return undefined;
+  const binding = { siteUrl: options.siteUrl, sources: options.sources.map(({ projectId, environment, secretPath }) => ({ projectId, environment, secretPath })) };
+  return new LastKnownGoodCache(options.persistentCache.path, options.persistentCache.key, binding);
+}
+
+/** `8 keys in 23 ms — infisical: A (v1), …; env: PORT; default: LOG_FORMAT`. */
+function summary(store: SecretStore, tookMs: number | undefined): string {
+  return `${store.keys().length} keys${tookMs === undefined ? '' : ` in ${tookMs} ms`} — ${StoreLogger.describeSources(store.keyInfo())}`;
+}

@@ -1,0 +1,262 @@
+import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { inspect } from 'node:util';
+import type { AccessTokenSession } from '../auth/access-token.session.js';
+import type { ConfigPublisher } from '../config/config.publisher.js';
+import type { ConfigValidator } from '../config/config-validator.js';
+import { InfisicalConfigValidationError, InfisicalSecretNotFoundError } from '../errors/configuration.errors.js';
+import { computeStatus } from '../health/health-status.js';
+import { SHUTDOWN_REVOKE_BUDGET_MS } from '../infisical.defaults.js';
+import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
+import type { InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
+import type { SecretRedactor } from '../redaction/secret-redactor.js';
+import type { LastKnownGoodCache } from './last-known-good.cache.js';
+import type { RefreshScheduler } from './refresh.scheduler.js';
+import type { SecretSnapshot } from './secret-snapshot.js';
+import { StoreLogger } from './store.logger.js';
+import type { StoreState } from './store-state.js';
+
+/** Receives the names of the keys whose value changed in a refresh. */
+export type SecretChangeListener = (changedKeys: ReadonlySet<string>) => void;
+
+/** The parts a store is made of (assembled by the module's providers). */
+export interface SecretStoreParts {
+  options: ResolvedInfisicalOptions;
+  state: StoreState;
+  /** Undefined when Infisical is disabled. */
+  scheduler: RefreshScheduler | undefined;
+  session: AccessTokenSession | undefined;
+  publisher: ConfigPublisher;
+  validator: ConfigValidator;
+  cache: LastKnownGoodCache | undefined;
+  clock: InfisicalClock;
+  redactor: SecretRedactor;
+  logger: StoreLogger;
+  /** `Infisical environment "dev" (project …, path "/")` or `the process environment`. */
+  where: string;
+}
+
+/**
+ * The configuration loaded from Infisical, as application code reads it:
+ * - reads are in-memory lookups of the current snapshot (own keys only) and never wait for the network;
+ * - a snapshot is replaced as a whole after a good refresh; changed keys reach `ConfigService.set` (one `changes$`
+ *   event each) and the `onChange` listeners;
+ * - `status()` is what health reports: names, sources and versions, never values.
+ */
+export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
+  readonly #parts: SecretStoreParts;
+  readonly #listeners = new Set<SecretChangeListener>();
+  /** `snapshot.values` (a null-prototype object), one property hop closer for the read path. */
+  #values: Readonly<Record<string, unknown>> = Object.create(null);
+
+  constructor(parts: SecretStoreParts) {
+    this.#parts = parts;
+  }
+
+  // ---------------------------------------------------------------------------------------------------- reads
+
+  /** Current value of `key` (typed by the schema when it declares the key), or undefined. In-memory only. */
+  get<T = string>(key: string): T | undefined {
+    return this.#values[key] as T | undefined;
+  }
+
+  /** Current value of `key`; throws {@link InfisicalSecretNotFoundError} naming the key and environment if absent. */
+  getOrThrow<T = string>(key: string): T {
+    const value = this.get<T>(key);
+    if (value === undefined) throw new InfisicalSecretNotFoundError(key, this.where);
+    return value;
+  }
+
+  /** Whether `key` has a value. */
+  has(key: string): boolean {
+    return this.#values[key] !== undefined;
+  }
+
+  /**
+   * Like {@link get}, for code that can await: with `cacheTtlSeconds: 0` it fetches first (concurrent calls share
+   * one request; while retries back off it answers from the last good snapshot); otherwise it answers from memory
+   * at once and, when the snapshot is overdue (a timer that ran late), starts a background refresh.
+   */
+  async getAsync<T = string>(key: string): Promise<T | undefined> {
+    const { scheduler, state, clock, options } = this.#parts;
+    if (scheduler && !state.closed) {
+      const due = state.nextRefreshAt === undefined || clock.now() >= state.nextRefreshAt;
+      if (options.cacheTtlSeconds === 0) {
+        if (state.failures === 0 || due) await scheduler.refresh();
+      } else if (due) {
+        void scheduler.refresh();
+      }
+    }
+    return this.get<T>(key);
+  }
+
+  /** Names of all keys in the current snapshot. */
+  keys(): string[] {
+    return Object.keys(this.#values);
+  }
+
+  /** Name-level information (source, version, folder) about every key. */
+  keyInfo(): Readonly<Record<string, KeyInfo>> {
+    return this.#parts.state.snapshot?.keys ?? {};
+  }
+
+  /** The validated configuration (a frozen, null-prototype object). */
+  configuration(): Readonly<Record<string, unknown>> {
+    return this.#values;
+  }
+
+  /** Subscribes to changed keys; returns the unsubscribe function. A listener that throws does not stop the others. */
+  onChange(listener: SecretChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Health-level state, with names and versions only. */
+  status(): InfisicalStatus {
+    const { state, options, clock, redactor } = this.#parts;
+    return computeStatus(state, {
+      enabled: options.enabled,
+      sources: options.sources,
+      maxStaleSeconds: options.maxStaleSeconds,
+      requestTimeoutMs: options.requestTimeoutMs,
+      healthMaxKeys: options.healthMaxKeys,
+      now: clock.now(),
+      redact: (text) => redactor.redact(text),
+    });
+  }
+
+  /** `Infisical environment "dev" (project …, path "/")`, or `the process environment` when disabled. */
+  get where(): string {
+    return this.#parts.where;
+  }
+
+  /**
+   * Requires `keys` now and at every later refresh (a refresh that drops one is rejected and the last good values
+   * stay): used by `InfisicalModule.forFeature` and namespaces. Throws the validation error naming missing keys.
+   * @internal
+   */
+  requireKeys(keys: readonly string[], requiredBy: string): void {
+    const missing = keys.filter((key) => !this.has(key));
+    this.#parts.validator.require(keys, `required by ${requiredBy}`);
+    if (!missing.length) return;
+    throw new InfisicalConfigValidationError(
+      this.where,
+      missing.map((key) => ({
+        key,
+        kind: 'missing' as const,
+        messages: ['not set', `required by ${requiredBy}`],
+        fix: this.#parts.options.enabled ? `add ${key} to ${this.where}, or set it in the process environment / .env` : `set ${key} in the process environment or .env`,
+      })),
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------------- refresh
+
+  /**
+   * Refreshes now (or joins the refresh under way). Resolves to true when the snapshot is fresh afterwards; never
+   * rejects — failures keep the last good snapshot and are reported through {@link status} and the log.
+   */
+  refresh(): Promise<boolean> {
+    const { scheduler, state } = this.#parts;
+    if (!scheduler) return Promise.resolve(!state.closed && state.snapshot !== undefined);
+    return scheduler.refresh();
+  }
+
+  /** Resolves once no refresh (and no write of the last-known-good file) is under way, without starting one. */
+  async whenSettled(): Promise<void> {
+    const { scheduler, cache } = this.#parts;
+    while (scheduler?.inflight || cache?.writing) {
+      await scheduler?.inflight;
+      await cache?.settled();
+    }
+  }
+
+  /**
+   * Installs the first snapshot (bootstrap): published to `ConfigService` at once, without change events.
+   * @internal
+   */
+  install(snapshot: SecretSnapshot): void {
+    this.#set(snapshot);
+    this.#parts.publisher.publishInitial(snapshot.values);
+    this.#persist();
+  }
+
+  /**
+   * Installs a refreshed snapshot: changed keys are logged by name, published through `ConfigService.set` and
+   * handed to the listeners.
+   * @internal
+   */
+  accept(snapshot: SecretSnapshot): void {
+    const changed = snapshot.changedKeys(this.#parts.state.snapshot);
+    this.#set(snapshot);
+    this.#persist();
+    if (changed.size === 0) return;
+    const keys = snapshot.keys;
+    const label = (k: string) => `${k} (${keys[k]?.version !== undefined ? `v${keys[k]!.version}` : (keys[k]?.source ?? 'removed')})`;
+    this.#parts.logger.log(`Infisical refresh: ${changed.size} key(s) changed: ${StoreLogger.listKeys([...changed].sort(), label)}`);
+    this.#parts.publisher.publishChanges(changed, snapshot.values);
+    for (const listener of this.#listeners) {
+      try {
+        listener(changed);
+      } catch (error) {
+        this.#parts.logger.write('error', `A rotation listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  #set(snapshot: SecretSnapshot): void {
+    this.#parts.state.snapshot = snapshot;
+    this.#values = snapshot.values;
+  }
+
+  /** Writes the last-known-good file in the background after a good answer from Infisical. */
+  #persist(): void {
+    const { cache, state, clock, logger } = this.#parts;
+    const snapshot = state.snapshot;
+    if (!cache || !snapshot || snapshot.source !== 'infisical' || snapshot.confirmedAt === undefined) return;
+    cache.writeInBackground({ fetchedAt: snapshot.confirmedAt, secrets: [...snapshot.answer] }, clock.now(), (error) =>
+      logger.warn(`Could not write the last-known-good snapshot ${cache.path}: ${error.message}`),
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------------ shutdown
+
+  /** Stops every timer and cancels any request under way. */
+  onModuleDestroy(): void {
+    const { state, scheduler } = this.#parts;
+    if (state.closed) return;
+    state.closed = true;
+    scheduler?.stop();
+  }
+
+  /** Lets a last-known-good write finish, then optionally revokes the access token (within 2 s). */
+  async onApplicationShutdown(): Promise<void> {
+    this.onModuleDestroy();
+    const { cache, session, options, clock, logger } = this.#parts;
+    await cache?.settled();
+    if (!options.revokeTokenOnShutdown || !session) return;
+    const budget = new AbortController();
+    const timer = clock.setTimeout(() => budget.abort(), SHUTDOWN_REVOKE_BUDGET_MS);
+    try {
+      await session.revoke(budget.signal);
+    } catch (error) {
+      logger.warn(`Could not revoke the Infisical access token: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clock.clearTimeout(timer);
+    }
+  }
+
+  toString(): string {
+    const s = this.status();
+    return `SecretStore(${s.state}, ${s.source}, ${s.keyCount} keys, values redacted)`;
+  }
+
+  toJSON(): object {
+    const { keys, ...rest } = this.status();
+    return { ...rest, keys: Object.keys(keys) };
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
