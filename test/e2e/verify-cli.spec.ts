@@ -145,7 +145,7 @@ async function htmlSite(): Promise<{ url: string; close: () => Promise<void> }> 
 
 const htmlSites: Array<() => Promise<void>> = [];
 
-const INVALID_CREDENTIALS = ['Invalid credentials', 'cannot tell which one it is', 'No identity has it', 'One has it', 'do not retry with guesses'];
+const INVALID_CREDENTIALS = ['Invalid credentials', 'gives this same answer for an unknown client ID', 'No identity has it', 'One has it', 'Do not retry with guesses'];
 
 const SITUATIONS: Record<string, Situation> = {
   'healthy configuration': {
@@ -178,17 +178,17 @@ const SITUATIONS: Record<string, Situation> = {
       return rest;
     },
     exit: 2,
-    says: ['INFISICAL_PROJECT_ID: is required'],
+    says: ['INFISICAL_PROJECT_ID (option projectId): is required'],
   },
   'malformed client ID': {
     env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_CLIENT_ID: 'app-dev' }),
     exit: 2,
-    says: ['INFISICAL_CLIENT_ID is malformed: it is not a UUID', 'No login was attempted'],
+    says: ['INFISICAL_CLIENT_ID (option auth.universalAuth.clientId): is not a UUID', 'No login was attempted', 'is not its client ID'],
   },
   'wrong site URL (nothing listens)': {
     env: async (s) => ({ ...connection(s, APP_DEV), INFISICAL_SITE_URL: await closedPortUrl() }),
     exit: 3,
-    says: ['Cannot reach Infisical at', 'connection refused (ECONNREFUSED)', 'Fix: check INFISICAL_SITE_URL'],
+    says: [/Infisical at http:\/\/127\.0\.0\.1:\d+ could not be used/, 'connection refused (ECONNREFUSED)', 'Fix: check siteUrl (INFISICAL_SITE_URL'],
   },
   'wrong site URL (not Infisical)': {
     env: async (s) => {
@@ -197,7 +197,7 @@ const SITUATIONS: Record<string, Situation> = {
       return { ...connection(s, APP_DEV), INFISICAL_SITE_URL: site.url };
     },
     exit: 3,
-    says: ['does not answer like the Infisical API', 'a body that is not JSON', 'set INFISICAL_SITE_URL to the root URL'],
+    says: ['GET /api/status answered with a body that is not JSON', 'Fix: set siteUrl (INFISICAL_SITE_URL) to the root URL'],
   },
   'unknown client ID': {
     env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_CLIENT_ID: 'd9999999-0000-4000-8000-000000000000' }),
@@ -219,7 +219,7 @@ const SITUATIONS: Record<string, Situation> = {
     setup: (s) => s.advanceTime(61_000),
     env: (s) => connection(s, EXPIRING),
     exit: 4,
-    says: ['The client secret has expired', 'create a new client secret', 'TTL 0'],
+    says: ['the client secret has expired', 'create a new client secret', 'TTL 0'],
   },
   'used-up client secret': {
     setup: async (s) => {
@@ -227,7 +227,7 @@ const SITUATIONS: Record<string, Situation> = {
     },
     env: (s) => connection(s, USED_UP),
     exit: 4,
-    says: ['The client secret is used up', 'max number of uses 0'],
+    says: ['the client secret reached its usage limit', 'max number of uses 0'],
   },
   'locked-out identity': {
     setup: async (s) => {
@@ -250,7 +250,7 @@ const SITUATIONS: Record<string, Situation> = {
   'identity without any read rule': {
     env: (s) => connection(s, APP_NO_READ),
     exit: 6,
-    says: ['may not read secrets in any environment', '"Read" on secrets in "dev"'],
+    says: ['may not read secrets for environment "dev"', '"Read" on secrets in "dev"'],
   },
   'wrong environment slug': {
     env: (s) => connection(s, APP_DEV, 'stg'),

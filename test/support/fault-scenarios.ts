@@ -4,12 +4,13 @@
  */
 import { APP_DEV, APP_PROJECT_ID, APP_VALUES } from './fixtures/app-seed.js';
 import type { LocalInfisicalServer } from './infisical-server/index.js';
+import { BACKOFF_CAP_MS, RETRY_AFTER_JITTER_MS } from '../../src/infisical/infisical.defaults.js';
 
 export const LIST = '/api/v3/secrets/raw';
 export const TTL = 60;
 export const TTL_MS = TTL * 1000;
 export const REQUEST_TIMEOUT_MS = 2000;
-export const BACKOFF_CAP_MS = 300_000;
+export { BACKOFF_CAP_MS };
 /** A value of the wrong format that a scenario writes (a leak scan looks for it too). */
 export const MALFORMED_GEMINI_KEY = 'sk-this-is-not-a-gemini-key';
 
@@ -71,7 +72,7 @@ export const faultScenarios: FaultScenario[] = [
     breakIt: (s) => s.injectFault({ kind: 'rate-limit', retryAfterSeconds: 120, ...onList }),
     error: /InfisicalRateLimitError: .*asked to retry in 120 s/,
     mend: (s) => s.clearFaults(),
-    retryWithinMs: 120_000,
+    retryWithinMs: 120_000 + RETRY_AFTER_JITTER_MS,
   },
   {
     name: 'the client secret revoked',
