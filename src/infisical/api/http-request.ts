@@ -67,23 +67,8 @@ export async function performRequest(request: HttpRequest, settings: HttpSetting
   const cancel = () => controller.abort();
   signal.addEventListener('abort', cancel, { once: true });
   try {
-    const response = await settings.fetch()(request.url, {
-      method: request.method,
-      headers: { accept: 'application/json', ...(request.json !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
-      body: request.json === undefined ? undefined : JSON.stringify(request.json),
-      redirect: 'manual',
-      signal: controller.signal,
-    });
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new HttpFailure('redirect', `HTTP ${response.status} redirect to ${originOf(response.headers.get('location'), request.url)} (not followed)`);
-    }
-    const bytes = await readBody(response, settings.maxBytes);
-    const parsed = parseJsonBody(bytes, settings.maxJsonDepth);
-    if (!parsed.ok && parsed.problem === 'too-deep') {
-      throw new HttpFailure('too-deep', `an HTTP ${response.status} answer nested deeper than ${settings.maxJsonDepth} levels`);
-    }
-    return { status: response.status, headers: response.headers, body: parsed.ok ? parsed.value : undefined, bodyProblem: parsed.ok ? undefined : parsed.problem };
+    // Raced against the attempt's own signal: a fetch wrapper that drops `signal` cannot outlive the timeout.
+    return await untilAborted(attempt(request, settings, controller.signal), controller.signal);
   } catch (error) {
     if (error instanceof HttpFailure) throw error;
     if (timedOut) throw new HttpFailure('timeout', `no complete answer within ${settings.timeoutMs} ms`);
@@ -95,6 +80,36 @@ export async function performRequest(request: HttpRequest, settings: HttpSetting
     settings.clock.clearTimeout(timer);
     signal.removeEventListener('abort', cancel);
   }
+}
+
+async function attempt(request: HttpRequest, settings: HttpSettings, signal: AbortSignal): Promise<HttpResponse> {
+  const response = await settings.fetch()(request.url, {
+    method: request.method,
+    headers: { accept: 'application/json', ...(request.json !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
+    body: request.json === undefined ? undefined : JSON.stringify(request.json),
+    redirect: 'manual',
+    signal,
+  });
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new HttpFailure('redirect', `HTTP ${response.status} redirect to ${originOf(response.headers.get('location'), request.url)} (not followed)`);
+  }
+  const bytes = await readBody(response, settings.maxBytes);
+  const parsed = parseJsonBody(bytes, settings.maxJsonDepth);
+  if (!parsed.ok && parsed.problem === 'too-deep') {
+    throw new HttpFailure('too-deep', `an HTTP ${response.status} answer nested deeper than ${settings.maxJsonDepth} levels`);
+  }
+  return { status: response.status, headers: response.headers, body: parsed.ok ? parsed.value : undefined, bodyProblem: parsed.ok ? undefined : parsed.problem };
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (whatever `work` does with the signal). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** The origin a `Location` header points to (relative locations resolve against the request), never its path. */
