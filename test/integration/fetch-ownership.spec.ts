@@ -119,4 +119,23 @@ describe('fetch ownership', () => {
     expect(last).toBeInstanceOf(InfisicalUnreachableError);
     expect(last?.message).toContain('300 ms');
   });
+
+  it('an answer larger than 16 MB is refused (the module\'s size cap), an answer just under it is read', async () => {
+    /** A list answer of exactly `bytes` bytes. */
+    const sized = (bytes: number) => {
+      const answer = (filler: string) =>
+        JSON.stringify({ secrets: [{ secretKey: 'APP_GREETING', secretValue: 'hi', version: 1, secretPath: '/', environment: 'dev', secretComment: filler }], imports: [] });
+      return answer('x'.repeat(bytes - answer('').length));
+    };
+    const answering = (body: string): typeof fetch => (input, init) =>
+      String(input).includes(LIST) ? Promise.resolve(new Response(body, { status: 200 })) : original(input, init);
+    const tooLarge = await rejectionOf(
+      startInfisicalApp({ options: optionsFor(server, APP_DEV, 'dev', { fetch: answering(sized(16 * 1024 * 1024 + 1)), startupTimeoutMs: 2_000 }) }),
+    );
+    const last = (tooLarge as InfisicalStartupTimeoutError).lastError ?? tooLarge;
+    expect(last).toBeInstanceOf(InfisicalUnreachableError);
+    expect(last.message).toContain('larger than 16777216 bytes');
+    app = await startInfisicalApp({ options: optionsFor(server, APP_DEV, 'dev', { fetch: answering(sized(16 * 1024 * 1024 - 1)) }) });
+    expect(app.store.get('APP_GREETING')).toBe('hi');
+  });
 });

@@ -44,4 +44,16 @@ describe('access token lifecycle (identity with token TTL 60 s, max TTL 120 s)',
     expect(server.requestsTo(LOGIN).length).toBe(lists.length);
     expect(server.requestsTo(RENEW)).toHaveLength(0);
   });
+
+  it('with a server that renews in place (same JWT, expiry unchanged), logs in again before the token expires', async () => {
+    server.setRenewInPlace(true);
+    app = await startInfisicalApp({ options: optionsFor(server, APP_SHORT_TTL, 'dev', { cacheTtlSeconds: 10 }), credentials: ALL_CREDENTIALS, clock });
+    await clock.advanceAsync(5 * 60 * 1000, () => app.store.whenSettled());
+    const renewals = server.requestsTo(RENEW);
+    expect(renewals.length).toBeGreaterThanOrEqual(1);
+    // a renewal that did not extend the token is not repeated: the next step is a fresh login
+    expect(server.requests.map((r) => r.status).every((s) => s === 200)).toBe(true);
+    expect(server.requestsTo(LOGIN).length).toBeGreaterThanOrEqual(4);
+    expect(renewals.length).toBeLessThanOrEqual(server.requestsTo(LOGIN).length);
+  });
 });

@@ -44,7 +44,7 @@ export class LogCapture implements LoggerService {
 
   private push(level: string, message: unknown, rest: unknown[]) {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    const extra = rest.slice(0, context ? -1 : undefined).map((r) => (typeof r === 'string' ? r : inspect(r)));
+    const extra = rest.slice(0, context ? -1 : undefined).filter((r) => r !== undefined).map((r) => (typeof r === 'string' ? r : inspect(r)));
     const text = [typeof message === 'string' ? message : inspect(message), ...extra].join(' ');
     this.lines.push({ level, context, text });
     if (this.echo) process.stdout.write(`${level} [${context ?? ''}] ${text}\n`);

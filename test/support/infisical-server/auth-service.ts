@@ -256,6 +256,12 @@ export class AuthService {
 
   // ---------------------------------------------------------------- renew / revoke
 
+  /**
+   * Older Infisical servers renewed in place: the same JWT comes back (its own `exp` unchanged) with a fresh
+   * `expiresIn`. Off by default.
+   */
+  renewInPlace = false;
+
   renew(accessToken: string): TokenResponse {
     const claims = this.verify(accessToken);
     if (claims['authTokenType'] !== IDENTITY_ACCESS_TOKEN) throw badRequest('Token is not an identity access token');
@@ -269,6 +275,7 @@ export class AuthService {
     if (ttl <= 0) throw unauthorized('Cannot renew: identity access token has reached its max TTL');
     const identity = this.store.identities.get(record.identityId);
     if (!identity || identity.deleted) throw unauthorized(denyMessage('identity', 'Cannot renew'));
+    if (this.renewInPlace) return { accessToken, expiresIn: ttl, accessTokenMaxTTL: record.accessTokenMaxTTL, tokenType: 'Bearer' };
     return this.issue(identity, record, ttl);
   }
 

@@ -162,12 +162,17 @@ export class LocalInfisicalServer {
 
   // ---------------------------------------------------------------- identities admin
 
-  /** Revokes the token (all JWTs issued for its token id, including renewals). */
   /** Every access token issued so far (login and renewals), for leak scans. */
   issuedAccessTokens(): string[] {
     return this.auth.issuedTokens();
   }
 
+  /** Makes token renewal behave like older servers: the same JWT back, its own expiry unchanged. */
+  setRenewInPlace(enabled: boolean): void {
+    this.auth.renewInPlace = enabled;
+  }
+
+  /** Revokes the token (all JWTs issued for its token id, including renewals). */
   revokeToken(accessToken: string): void {
     this.auth.adminRevokeToken(accessToken);
   }
