@@ -57,7 +57,7 @@ describe('malformed login answers', () => {
       app = await startHostileApp(server);
       server.script('list', { status: 401, body: { statusCode: 401, message: 'Token has been revoked', error: 'UnauthorizedError' } }, 1);
       server.script('login', answer);
-      await app.nextRefresh();
+      await app.advanceUntil(() => app!.health().consecutiveFailures === 1);
       const health = app.health();
       expect(health).toMatchObject({ status: 'degraded', consecutiveFailures: 1 });
       expect(String(health.lastError)).toMatch(/no usable "accessToken"|not a JSON object|does not answer like the Infisical API/);

@@ -60,21 +60,21 @@ describe('back-off after hostile answers', () => {
   it('rejected answers, then a 500 and a 429 asking for 2 s: back-off counts transport failures only', async () => {
     app = await startHostileApp(server, { requiredKeys: ['DB_PASSWORD'] });
     server.secrets = { APP_GREETING: 'rotated-greeting-value' };
-    for (let i = 0; i < 6; i++) await app.nextRefresh();
+    await app.advanceUntil(() => app!.health().consecutiveFailures === 6);
     expect(app.health()).toMatchObject({ status: 'degraded', consecutiveFailures: 6 });
     expect(app.health().lastError).toMatch(/DB_PASSWORD/);
     // rejected answers keep the TTL cadence
     expect(nextAttemptIn()).toBeLessThanOrEqual(HOSTILE_TTL_MS * 1.1);
 
     server.script('list', errorAnswer(500, 'upstream failure'), 1);
-    await app.nextRefresh();
+    await app.advanceUntil(() => app!.health().consecutiveFailures === 7);
     expect(app.health().lastError).toMatch(/HTTP 500/);
     expect(nextAttemptIn()).toBeLessThanOrEqual(BACKOFF_BASE_MS); // the first step, not 2^7 s
     expect(app.logs.find('warn', /next attempt in (\d{2,}) s/)).toEqual([]);
 
     let servedAt = 0;
     server.script('list', () => ((servedAt = app!.clock.now()), { ...errorAnswer(429, 'Rate limit exceeded', 'TooManyRequests'), headers: { 'retry-after': '2' } }), 1);
-    await app.advance(BACKOFF_BASE_MS);
+    await app.advanceUntil(() => app!.health().consecutiveFailures === 8);
     expect(app.health().lastError).toMatch(/rate-limited/);
     const waited = Date.parse(String(app.health().nextRefreshAt)) - servedAt;
     expect(waited).toBeGreaterThanOrEqual(2000);

@@ -20,6 +20,8 @@ export interface HostileApp extends TestApp {
   advance(ms: number): Promise<void>;
   /** Advances one TTL window (a refresh is due in it). */
   nextRefresh(): Promise<void>;
+  /** Advances in 50 ms steps until `condition` holds (fails past `maxMs` of clock time). */
+  advanceUntil(condition: () => boolean, maxMs?: number): Promise<void>;
   /** The indicator's payload. */
   health(): Record<string, unknown> & { status: string };
 }
@@ -47,6 +49,12 @@ export async function startHostileApp(server: HostileServer, overrides: Partial<
     clock,
     advance,
     nextRefresh: () => advance(HOSTILE_TTL_MS * 1.1 + 1),
+    async advanceUntil(condition, maxMs = 600_000) {
+      for (let waited = 0; !condition(); waited += 50) {
+        if (waited > maxMs) throw new Error(`condition not met within ${maxMs} ms of clock time`);
+        await advance(50);
+      }
+    },
     health: () => app.app.get(InfisicalHealthIndicator).isHealthy().infisical as Record<string, unknown> & { status: string },
   };
 }
