@@ -178,12 +178,12 @@ const SITUATIONS: Record<string, Situation> = {
       return rest;
     },
     exit: 2,
-    says: ['INFISICAL_PROJECT_ID: is required'],
+    says: ['INFISICAL_PROJECT_ID (option projectId): is required'],
   },
   'malformed client ID': {
     env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_CLIENT_ID: 'app-dev' }),
     exit: 2,
-    says: ['INFISICAL_CLIENT_ID is malformed: it is not a UUID', 'No login was attempted'],
+    says: ['INFISICAL_CLIENT_ID (option auth.universalAuth.clientId): is not a UUID', 'No login was attempted'],
   },
   'wrong site URL (nothing listens)': {
     env: async (s) => ({ ...connection(s, APP_DEV), INFISICAL_SITE_URL: await closedPortUrl() }),

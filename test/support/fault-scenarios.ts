@@ -4,6 +4,7 @@
  */
 import { APP_DEV, APP_PROJECT_ID, APP_VALUES } from './fixtures/app-seed.js';
 import type { LocalInfisicalServer } from './infisical-server/index.js';
+import { RETRY_AFTER_JITTER_MS } from '../../src/infisical/infisical.defaults.js';
 
 export const LIST = '/api/v3/secrets/raw';
 export const TTL = 60;
@@ -71,7 +72,8 @@ export const faultScenarios: FaultScenario[] = [
     breakIt: (s) => s.injectFault({ kind: 'rate-limit', retryAfterSeconds: 120, ...onList }),
     error: /InfisicalRateLimitError: .*asked to retry in 120 s/,
     mend: (s) => s.clearFaults(),
-    retryWithinMs: 120_000,
+    // what the server asks, plus the jitter that keeps instances sharing a limit from returning together
+    retryWithinMs: 120_000 + RETRY_AFTER_JITTER_MS,
   },
   {
     name: 'the client secret revoked',
