@@ -54,6 +54,16 @@ describe('hostile key names', () => {
     expect(app.health()).toMatchObject({ status: 'up' });
   });
 
+  it('secrets named toString and hasOwnProperty at bootstrap: readable from the store, never in process.env', async () => {
+    server.secrets = { ...GOOD_SECRETS, toString: 'prototype-named-secret-value', hasOwnProperty: 'another-prototype-named-value' };
+    app = await startHostileApp(server);
+    expect(app.store.get('toString')).toBe('prototype-named-secret-value');
+    expect(app.store.keys()).toEqual(expect.arrayContaining(['toString', 'hasOwnProperty']));
+    expect(app.health()).toMatchObject({ status: 'up' });
+    expectProcessEnvUntouched();
+    expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
+  });
+
   it('lookups of constructor, toString, __proto__ find own keys only', async () => {
     app = await startHostileApp(server);
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'prototype']) {
