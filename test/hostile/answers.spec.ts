@@ -35,6 +35,8 @@ describe('malformed login answers', () => {
     server = await HostileServer.start({ secrets: GOOD_SECRETS });
   });
   afterEach(async () => {
+    // every scenario goes through the leak scan: logs, health, how the store prints
+    if (app) expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
     await app?.close();
     app = undefined;
     await server.close();
@@ -85,6 +87,8 @@ describe('duplicate keys in one answer', () => {
     server = await HostileServer.start({ secrets: GOOD_SECRETS });
   });
   afterEach(async () => {
+    // every scenario goes through the leak scan: logs, health, how the store prints
+    if (app) expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
     await app?.close();
     app = undefined;
     await server.close();

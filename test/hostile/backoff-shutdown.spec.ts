@@ -24,6 +24,8 @@ describe('back-off after hostile answers', () => {
     server = await HostileServer.start({ secrets: GOOD_SECRETS });
   });
   afterEach(async () => {
+    // every scenario goes through the leak scan: logs, health, how the store prints
+    if (app) expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
     await app?.close();
     app = undefined;
     await server.close();

@@ -23,6 +23,8 @@ describe('hostile key names', () => {
     envBefore = { ...process.env };
   });
   afterEach(async () => {
+    // every scenario goes through the leak scan: logs, health, how the store prints
+    if (app) expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
     await app?.close();
     app = undefined;
     await server.close();

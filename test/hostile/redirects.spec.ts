@@ -23,6 +23,8 @@ describe('redirects are never followed', () => {
     other = await HostileServer.start({ secrets: { APP_GREETING: 'value-from-the-other-origin', DB_PASSWORD: 'other-origin-password' }, tokenPrefix: 'other' });
   });
   afterEach(async () => {
+    // every scenario goes through the leak scan: logs, health, how the store prints
+    if (app) expect(leaksIn(exposedText(app, app.logs), server, other)).toEqual([]);
     await app?.close();
     app = undefined;
     await server.close();

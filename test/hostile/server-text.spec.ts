@@ -26,6 +26,8 @@ describe('server-provided text in errors, logs and health', () => {
     server = await HostileServer.start({ secrets: GOOD_SECRETS });
   });
   afterEach(async () => {
+    // every scenario goes through the leak scan: logs, health, how the store prints
+    if (app) expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
     await app?.close();
     app = undefined;
     await server.close();
