@@ -140,6 +140,20 @@ describe('redaction cost and memory', () => {
     expect(delay.tookMs).toBeLessThan(STALL_LIMIT_MS);
   });
 
+  it('masking a log line stays cheap when 10,000 values share its first characters', () => {
+    const redactor = new SecretRedactor();
+    const values = Object.values(manySecrets(MANY));
+    redactor.replace('secrets', values);
+    const line = 'Infisical at https://svc.example.com/ could not be used: https://svc.example.com/17-';
+    expect(redactor.redact(`${line} ${values[17]}`)).toBe(`${line} ${REDACTED}`);
+    const started = performance.now();
+    for (let i = 0; i < 1000; i++) redactor.redact(`${line} ${i}`);
+    const tookMs = performance.now() - started;
+    if (process.env.HOSTILE_METRICS === '1') process.stdout.write(`redact 1,000 lines sharing a prefix with 10,000 values: ${tookMs.toFixed(1)} ms\n`);
+    // one comparison per value would take seconds here (about 2 ms a line)
+    expect(tookMs).toBeLessThan(STALL_LIMIT_MS);
+  });
+
   it(`a 256 KB value rotated 60 times: only the last ${MASK_RETAINED_GENERATIONS + 1} generations are kept`, () => {
     const redactor = new SecretRedactor();
     const values: string[] = [];
