@@ -60,7 +60,7 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
   if (schema !== undefined && !(typeof schema === 'function' && schema.prototype) && !isStandardSchema(schema)) {
     reader.bad('schema', `must be a class decorated with class-validator rules or a Standard Schema such as a zod object (got ${describeValue(schema)})`);
   }
-  const requiredKeys = raw.requiredKeys ?? [];
+  const requiredKeys = raw.requiredKeys === undefined ? [] : raw.requiredKeys;
   if (!Array.isArray(requiredKeys) || requiredKeys.some((k) => typeof k !== 'string' || k.trim() === '' || k.trim() !== k)) {
     reader.bad('requiredKeys', 'must be an array of key names (non-empty strings without surrounding whitespace)');
   } else if (requiredKeys.some((k) => UNUSABLE_KEYS.has(k))) {

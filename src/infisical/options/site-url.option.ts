@@ -2,11 +2,16 @@ import { DEFAULT_SITE_URL } from '../infisical.defaults.js';
 import type { OptionReader } from './option-readers.js';
 
 /**
- * Validates `siteUrl`: an http(s) site root without credentials, query, fragment or `/api`. A URL carrying
- * `user:password@` is refused without repeating the credentials.
+ * Validates `siteUrl`: an http(s) site root without credentials, query, fragment or `/api` (an empty string is
+ * refused, not read as the default). A URL carrying `user:password@` is refused without repeating the credentials.
  */
 export function resolveSiteUrl(reader: OptionReader, value: unknown): string {
   const hint = 'e.g. https://app.infisical.com or https://eu.infisical.com';
+  if (value === '') {
+    // An empty value is a setting that went missing on the way (an unset variable), not a request for the default.
+    reader.bad('siteUrl', `is an empty string — omit it for ${DEFAULT_SITE_URL}, or set the site root (${hint})`);
+    return DEFAULT_SITE_URL;
+  }
   const text = reader.text('siteUrl', false, hint, value);
   if (text === undefined) return DEFAULT_SITE_URL;
   let url: URL;

@@ -10,12 +10,12 @@ export type MaskGroup = 'credentials' | 'tokens' | 'secrets';
  * Memory is bounded: each group keeps its current values plus those of its last {@link MASK_RETAINED_GENERATIONS}
  * generations (a rotated value stays masked for a few refreshes, then is forgotten). Cost is linear: registering
  * values is a set insert each, and the index (values by their first characters, longest first) is rebuilt once per
- * change, not per value; masking a text costs one map lookup per character plus a comparison for each value that
- * shares the characters there.
+ * change, not per value; masking a text costs one map lookup per character, plus, where registered values start
+ * with the characters there, one binary search per distinct value length.
  */
 export class SecretRedactor {
   readonly #generations = new Map<MaskGroup, Array<Set<string>>>();
-  #index: Map<string, string[]> | undefined;
+  #index: Map<string, Bucket> | undefined;
 
   /** Adds values to the current generation of `group` (e.g. the client secret, a value seen in a rejected answer). */
   add(group: MaskGroup, ...values: ReadonlyArray<string | undefined | null>): void {
@@ -54,7 +54,8 @@ export class SecretRedactor {
     let out = '';
     let copied = 0;
     for (let i = 0; i <= text.length - MIN_MASKED_LENGTH; ) {
-      const match = index.get(text.slice(i, i + MIN_MASKED_LENGTH))?.find((value) => matchesAt(text, i, value));
+      const bucket = index.get(text.slice(i, i + MIN_MASKED_LENGTH));
+      const match = bucket && findMatch(bucket, text, i);
       if (match) {
         out += text.slice(copied, i) + REDACTED;
         i = Math.min(text.length, i + match.length);
@@ -85,18 +86,21 @@ export class SecretRedactor {
     return all;
   }
 
-  #buildIndex(): Map<string, string[]> {
+  #buildIndex(): Map<string, Bucket> {
     if (this.#index) return this.#index;
-    const index = new Map<string, string[]>();
+    const index = new Map<string, Bucket>();
     for (const value of this.#values()) {
       for (const form of new Set([value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)])) {
         const key = form.slice(0, MIN_MASKED_LENGTH);
         const bucket = index.get(key);
-        if (bucket) bucket.push(form);
-        else index.set(key, [form]);
+        if (bucket) bucket.sorted.push(form);
+        else index.set(key, { sorted: [form], lengths: [] });
       }
     }
-    for (const bucket of index.values()) if (bucket.length > 1) bucket.sort((a, b) => b.length - a.length);
+    for (const bucket of index.values()) {
+      bucket.sorted.sort();
+      bucket.lengths = [...new Set(bucket.sorted.map((form) => form.length))].sort((a, b) => b - a);
+    }
     this.#index = index;
     return index;
   }
@@ -106,7 +110,42 @@ export class SecretRedactor {
   }
 }
 
-/** `value` starts at `i` in `text`, whole or cut off by the end of the text. */
-function matchesAt(text: string, i: number, value: string): boolean {
-  return i + value.length <= text.length ? text.startsWith(value, i) : value.startsWith(text.slice(i));
+/** Values (in every masked form) sharing their first {@link MIN_MASKED_LENGTH} characters. */
+interface Bucket {
+  /** In code-unit order: a value is found by binary search, and the values that start with a text are adjacent. */
+  sorted: string[];
+  /** Distinct lengths, longest first. */
+  lengths: number[];
+}
+
+/** Index of the first entry of `sorted` that is not below `text`. */
+function lowerBound(sorted: readonly string[], text: string): number {
+  let low = 0;
+  for (let high = sorted.length; low < high; ) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < text) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * The longest value of `bucket` at `i` in `text`, found by binary search — one per distinct value length, never one
+ * comparison per value, so thousands of values sharing a prefix such as `https://` stay cheap. Near the end of the
+ * text, a value cut off by the end (shortened server text) counts too; it is longer than any whole match there.
+ */
+function findMatch(bucket: Bucket, text: string, i: number): string | undefined {
+  const { sorted, lengths } = bucket;
+  const rest = text.length - i;
+  if (rest < lengths[0]!) {
+    const tail = text.slice(i);
+    const cut = sorted[lowerBound(sorted, tail)];
+    if (cut !== undefined && cut.length > rest && cut.startsWith(tail)) return cut;
+  }
+  for (const length of lengths) {
+    if (length > rest) continue;
+    const candidate = text.slice(i, i + length);
+    if (sorted[lowerBound(sorted, candidate)] === candidate) return candidate;
+  }
+  return undefined;
 }

@@ -1,0 +1,2 @@
+export * from './hostile-server.js';
+export * from './hostile-app.js';
