@@ -111,7 +111,8 @@ describe('big and deep answers', () => {
     app = await startHostileApp(server);
     const big = Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x20);
     server.script('list', { body: big, headers: { 'content-length': String(big.byteLength) } }, 1);
-    await app.nextRefresh();
+    // stop at the failed refresh: its retry (back-off from 100 ms) may fall inside one TTL step and succeed
+    await app.advanceUntil(() => (app!.health().consecutiveFailures as number) > 0, 2_000);
     expect(app.health().lastError).toContain(`an answer larger than ${MAX_RESPONSE_BYTES} bytes`);
     // without a content-length (chunked): counted while streaming
     server.script('list', { body: big });
