@@ -193,6 +193,17 @@ describe('several sources (two folders of one project, one folder of another)', 
     expect(findLeaks(`${error.stack}\n${logs.text}`, appSeedSecrets())).toEqual([]);
   });
 
+  it('a source that hangs at bootstrap: the deadline error names every source it waited for', async () => {
+    server.injectFault({ kind: 'hang', ...listOf(PLATFORM) });
+    // Real clock: the start-up deadline is what ends the wait.
+    const error = await rejectionOf(startInfisicalApp({ options: options({ startupTimeoutMs: 300 }), credentials: ALL_CREDENTIALS }));
+    expect(error).toBeInstanceOf(InfisicalStartupTimeoutError);
+    expect(error.message).toContain(
+      `did not deliver sources #1 environment "dev" (project ${APP_PROJECT_ID}, path "/shared"), #2 environment "dev" (project ${APP_PROJECT_ID}, path "/app"), ` +
+        `#3 environment "dev" (project ${PLATFORM_PROJECT_ID}, path "/shared") within startupTimeoutMs=300 ms`,
+    );
+  });
+
   it('rejects a last-known-good file written for another list of sources (changed order included)', async () => {
     const persistentCache = { path: join(dir, 'last-known-good.json') };
     const first = await startInfisicalApp({ options: options({ persistentCache }), credentials: ALL_CREDENTIALS });
