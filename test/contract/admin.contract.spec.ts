@@ -89,6 +89,22 @@ describe('contract: admin HTTP surface', () => {
     expect(log.body.requests[1]).toMatchObject({ method: 'GET', query: { secretPath: '/app', environment: 'dev' }, identityId: DEV_IDENTITY.id });
   });
 
+  it('a fault with `query` hits only the requests with those parameters; the log has start and end times', async () => {
+    const token = await rawLogin(server, DEV_IDENTITY);
+    server.clearRequests();
+    server.injectFault({ kind: 'status', status: 503, path: '/api/v3/secrets/raw', query: { secretPath: '/app' } });
+    server.injectFault({ kind: 'latency', ms: 50, path: '/api/v3/secrets/raw', query: { secretPath: '/' }, times: 1 });
+    expect(() => server.injectFault({ kind: 'drop', query: { secretPath: 1 as unknown as string } })).toThrow('query must map parameter names to string values');
+    const [root, app] = await Promise.all([raw(server, listPath({ secretPath: '/' }), { token }), raw(server, listPath({ secretPath: '/app' }), { token })]);
+    expect([root.status, app.status]).toEqual([200, 503]);
+    const logged = server.requestsTo('/api/v3/secrets/raw');
+    const slow = logged.find((r) => r.query.secretPath === '/')!;
+    const failed = logged.find((r) => r.query.secretPath === '/app')!;
+    expect(slow.endedAt! - slow.startedAt).toBeGreaterThanOrEqual(45);
+    expect(failed.startedAt).toBeLessThan(slow.endedAt!); // both requests were open at the same time
+    expect(failed.endedAt).toBeGreaterThanOrEqual(failed.startedAt);
+  });
+
   it('close() destroys hung sockets and resolves promptly', async () => {
     const token = await rawLogin(server, DEV_IDENTITY);
     server.injectFault({ kind: 'hang' });

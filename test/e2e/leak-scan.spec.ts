@@ -13,10 +13,11 @@ import {
   SecretGroup,
   SecretRef,
   SecretStore,
+  type InfisicalModuleOptions,
 } from '../../src/infisical/index.js';
 import { faultScenarios, MALFORMED_GEMINI_KEY, REQUEST_TIMEOUT_MS, TTL, TTL_MS } from '../support/fault-scenarios.js';
-import { APP_DEV, APP_NO_READ, APP_OUTSIDER, APP_PROJECT_ID, APP_STAGING, appSeedSecrets, createAppSeed, credentialValues } from '../support/fixtures/app-seed.js';
-import { ALL_CREDENTIALS, closedPortUrl, optionsFor, startInfisicalApp } from '../support/infisical-app.js';
+import { APP_DEV, APP_NO_READ, APP_OUTSIDER, APP_PROJECT_ID, APP_STAGING, appSeedSecrets, createAppSeed, credentialValues, PLATFORM_PROJECT_ID } from '../support/fixtures/app-seed.js';
+import { ALL_CREDENTIALS, closedPortUrl, optionsFor, rejectionOf, startInfisicalApp } from '../support/infisical-app.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks, LogCapture } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -45,6 +46,7 @@ describe('leak scan over all scenarios', () => {
   const rotated = credentialValues('dev', '9');
   const tokens: string[] = [];
   const MALFORMED_NOTION_KEY = 'malformed-notion-value-123';
+  const MALFORMED_GMAIL_SECRET = 'malformed-gmail-secret-456';
   let server: LocalInfisicalServer;
   const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
 
@@ -145,10 +147,42 @@ describe('leak scan over all scenarios', () => {
     await faulty.close();
   });
 
+  it('several sources: a boot, a fault on one source, a malformed value in one folder and failures naming a source print no value', async () => {
+    const clock = new ManualClock();
+    const multi = await LocalInfisicalServer.start({ seed: createAppSeed(), now: clock.now });
+    const sources = [{ secretPath: '/shared' }, { secretPath: '/app' }, { projectId: PLATFORM_PROJECT_ID, secretPath: '/shared' }];
+    const options = (extra: Partial<InfisicalModuleOptions> = {}) => optionsFor(multi, APP_DEV, 'dev', { sources, cacheTtlSeconds: TTL, schema: AppEnvironment, ...extra });
+    const app = await startInfisicalApp({ options: options(), credentials: ALL_CREDENTIALS, clock, http: true, logs });
+    multi.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', path: '/shared', key: 'GEMINI_API_KEY', value: rotated.GEMINI_API_KEY! });
+    multi.injectFault({ kind: 'status', status: 500, path: '/api/v3/secrets/raw', query: { workspaceId: PLATFORM_PROJECT_ID } });
+    await clock.advanceAsync(TTL_MS * 1.1 + 1, () => app.store.whenSettled());
+    expect(app.store.status().state).toBe('degraded');
+    show(app.store.status());
+    show({ ...app.store.keyInfo() });
+    captured.push((await request(app.url).get('/health/infisical')).text);
+    multi.clearFaults();
+    await app.store.refresh();
+    await app.close();
+
+    multi.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', path: '/app', key: 'GMAIL_CLIENT_SECRET', value: MALFORMED_GMAIL_SECRET });
+    const failures = [
+      options(),
+      options({ sources: [...sources.slice(0, 2), { projectId: PLATFORM_PROJECT_ID, secretPath: '/nowhere' }] }),
+      options({ requiredKeys: ['MISSING_KEY'] }),
+    ];
+    for (const failing of failures) {
+      const error = await rejectionOf(startInfisicalApp({ options: failing, credentials: ALL_CREDENTIALS, clock, logs }));
+      expect(error.name).toMatch(/^Infisical/);
+      captured.push(error.message, error.stack ?? '', inspect(error));
+    }
+    tokens.push(...multi.issuedAccessTokens());
+    await multi.close();
+  });
+
   it('found none of the seeded values, rotated values, client secrets or access tokens anywhere', () => {
     const output = [...captured, logs.text].join('\n');
     expect(output.length).toBeGreaterThan(10_000); // the scan really saw the scenarios' output
-    const needles = [...appSeedSecrets(), ...Object.values(rotated), MALFORMED_GEMINI_KEY, MALFORMED_NOTION_KEY, ...server.issuedAccessTokens(), ...tokens];
+    const needles = [...appSeedSecrets(), ...Object.values(rotated), MALFORMED_GEMINI_KEY, MALFORMED_NOTION_KEY, MALFORMED_GMAIL_SECRET, ...server.issuedAccessTokens(), ...tokens];
     expect(tokens.length + server.issuedAccessTokens().length).toBeGreaterThan(3);
     expect(findLeaks(output, needles)).toEqual([]);
   });

@@ -137,6 +137,41 @@ describe('node dist/main.js (Cloud Run start-up)', () => {
     expectNoLeaks(running.output);
   });
 
+  it('INFISICAL_SECRET_PATHS=/shared,/app: boots healthy, and /health/infisical shows the folder each key came from', async () => {
+    const running = await start({ INFISICAL_SECRET_PATHS: '/shared,/app' });
+    const ready = await running.waitFor('/health/infisical', (r) => r.status === 200);
+    const folder = (secretPath: string) => ({ source: 'infisical', version: 1, projectId: APP_PROJECT_ID, environment: 'dev', secretPath });
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      info: {
+        infisical: {
+          status: 'up',
+          source: 'infisical',
+          sources: [
+            { projectId: APP_PROJECT_ID, environment: 'dev', secretPath: '/shared' },
+            { projectId: APP_PROJECT_ID, environment: 'dev', secretPath: '/app' },
+          ],
+          keys: {
+            GEMINI_API_KEY: folder('/shared'),
+            NOTION_API_KEY: folder('/shared'),
+            GMAIL_CLIENT_ID: folder('/app'),
+            GMAIL_CLIENT_SECRET: folder('/app'),
+            GMAIL_REFRESH_TOKEN: folder('/app'),
+            APP_GREETING: folder('/app'), // in both folders: the later one wins
+            PORT: { source: 'env' },
+            LOG_FORMAT: { source: 'default' },
+          },
+        },
+      },
+    });
+    expect(running.stdout).toContain(
+      `Loaded configuration from Infisical sources #1 environment "dev" (project ${APP_PROJECT_ID}, path "/shared"), #2 environment "dev" (project ${APP_PROJECT_ID}, path "/app"): 8 keys`,
+    );
+    expect((await running.stop()).code).toBe(0);
+    expect(running.stderr).toBe('');
+    expectNoLeaks(running.output);
+  });
+
   it('exits non-zero on a missing required key, naming the key in one report on stderr', async () => {
     const local = await LocalInfisicalServer.start({ seed: createAppSeed() });
     try {

@@ -287,6 +287,52 @@ const SITUATIONS: Record<string, Situation> = {
     exit: 11,
     says: ['NOTION_API_KEY (from Infisical, version 2): malformed', 'starting with "ntn_"'],
   },
+  'several folders: healthy': {
+    env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_SECRET_PATHS: '/shared,/app' }),
+    exit: 0,
+    says: [
+      `Infisical check for 2 sources at`,
+      `#1 environment "dev", path "/shared" of project ${APP_PROJECT_ID}; #2 environment "dev", path "/app" of project ${APP_PROJECT_ID}`,
+      /6\s+secret path exists\s+✓\s+#1 "\/shared" exists, #2 "\/app" exists/,
+      /7\s+list secrets \(one call\)\s+✓\s+#1 3 secrets \(3 in "\/shared", 0 imported\), #2 4 secrets \(4 in "\/app", 0 imported\)/,
+      /APP_GREETING\s+infisical\s+1\s+dev:\/app\s+ok/,
+      /GEMINI_API_KEY\s+infisical\s+1\s+dev:\/shared\s+ok/,
+      'OK: all 10 checks passed',
+    ],
+  },
+  'several folders: one of them does not exist': {
+    env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_SECRET_PATHS: '/shared,/ap' }),
+    exit: 8,
+    says: [`folder "/ap" was not found in environment "dev" of project ${APP_PROJECT_ID}`, 'Did you mean "/app"?', 'INFISICAL_SECRET_PATHS'],
+  },
+  'several folders: the list call of one fails': {
+    setup: (s) => void s.injectFault({ kind: 'status', status: 500, path: '/api/v3/secrets/raw', query: { secretPath: '/app' } }),
+    env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_SECRET_PATHS: '/shared,/app' }),
+    exit: 3,
+    says: [`could not be used for environment "dev" (project ${APP_PROJECT_ID}, path "/app"): HTTP 500`],
+  },
+  'several folders: a required key is in none of them': {
+    setup: (s) => s.deleteSecret({ projectId: APP_PROJECT_ID, environment: 'dev', path: '/shared', key: 'GEMINI_API_KEY' }),
+    env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_SECRET_PATHS: '/shared,/app' }),
+    exit: 10,
+    says: [
+      'GEMINI_API_KEY: missing',
+      `Fix: add GEMINI_API_KEY to Infisical sources #1 environment "dev" (project ${APP_PROJECT_ID}, path "/shared"), #2 environment "dev" (project ${APP_PROJECT_ID}, path "/app")`,
+    ],
+  },
+  'several folders: a malformed key names the folder it came from': {
+    setup: (s) => {
+      s.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', path: '/app', key: 'GMAIL_CLIENT_ID', value: 'not-a-client-id-0000' });
+    },
+    env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_SECRET_PATHS: '/shared,/app' }),
+    exit: 11,
+    says: [`Fix: correct GMAIL_CLIENT_ID in Infisical environment "dev" (project ${APP_PROJECT_ID}, path "/app") (the rejected value is version 2)`],
+  },
+  'several folders: the environment is not readable': {
+    env: (s) => ({ ...connection(s, APP_STAGING), INFISICAL_SECRET_PATHS: '/shared,/app' }),
+    exit: 9,
+    says: [`cannot read secrets in environment "dev" (project ${APP_PROJECT_ID}, path "/shared")`, 'can read "staging"'],
+  },
   'settings from .env (the environment wins)': {
     // The whole connection comes from .env, except a wrong environment there that the process environment overrides;
     // the schema path is relative to the working directory, as in `npm run verify:infisical`.

@@ -31,6 +31,8 @@ export interface TestAppOptions {
   imports?: Array<DynamicModule | Type<unknown>>;
   providers?: Provider[];
   logs?: LogCapture;
+  /** A `.env` file for `ConfigModule` to load (default: none). */
+  envFile?: string;
 }
 
 export interface TestApp {
@@ -48,7 +50,7 @@ export async function startInfisicalApp(o: TestAppOptions): Promise<TestApp> {
   const logs = o.logs ?? new LogCapture();
   let builder = Test.createTestingModule({
     imports: [
-      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
+      ConfigModule.forRoot({ isGlobal: true, ...(o.envFile ? { envFilePath: o.envFile } : { ignoreEnvFile: true }) }),
       InfisicalModule.forRoot({ ...o.options, isGlobal: true, credentials: o.credentials ?? [] }),
       TerminusModule,
       ...(o.imports ?? []),

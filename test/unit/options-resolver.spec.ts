@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InfisicalOptionsError, type InfisicalModuleOptions } from '../../src/infisical/index.js';
+import { InfisicalOptionsError, infisicalOptionsFromEnv, type InfisicalModuleOptions } from '../../src/infisical/index.js';
 import { resolveInfisicalOptions } from '../../src/infisical/options/options.resolver.js';
 
 const valid: InfisicalModuleOptions = {
@@ -72,5 +72,55 @@ describe('resolveInfisicalOptions', () => {
     expect(resolveInfisicalOptions({ enabled: false, persistentCache: { path: '/tmp/x' } }).persistentCache).toBeUndefined();
     expect(problemsOf({ ...valid, persistentCache: { path: '/tmp/x', key: 'short' } })[0]).toContain('at least 32 characters');
     expect(resolveInfisicalOptions({ ...valid, persistentCache: { path: '/tmp/x' } }).persistentCache?.key).toBe('very-secret-client-secret');
+  });
+});
+
+describe('several sources', () => {
+  const env = {
+    INFISICAL_CLIENT_ID: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+    INFISICAL_CLIENT_SECRET: 'very-secret-client-secret',
+    INFISICAL_PROJECT_ID: '6f0c1a52-1111-4222-8333-444455556666',
+    INFISICAL_ENVIRONMENT: 'dev',
+  };
+  const pathsOf = (options: InfisicalModuleOptions) => resolveInfisicalOptions(options).sources.map((s) => `${s.projectId}:${s.environment}:${s.secretPath}`);
+  const envProblems = (variables: Record<string, string>): string => {
+    try {
+      infisicalOptionsFromEnv({ ...env, ...variables });
+    } catch (error) {
+      expect(error).toBeInstanceOf(InfisicalOptionsError);
+      return (error as InfisicalOptionsError).message;
+    }
+    throw new Error('expected the variables to be rejected');
+  };
+
+  it('each entry of `sources` inherits the top-level values it leaves out, in the order given', () => {
+    const resolved = resolveInfisicalOptions({ ...valid, secretPath: '/base', recursive: true, sources: [{}, { secretPath: '/app/', includeImports: false }, { projectId: 'platform', environment: 'prod' }] });
+    expect(resolved.sources.map(({ projectId, environment, secretPath, recursive, includeImports }) => ({ projectId, environment, secretPath, recursive, includeImports }))).toEqual([
+      { projectId: valid.projectId, environment: 'dev', secretPath: '/base', recursive: true, includeImports: true },
+      { projectId: valid.projectId, environment: 'dev', secretPath: '/app', recursive: true, includeImports: false },
+      { projectId: 'platform', environment: 'prod', secretPath: '/base', recursive: true, includeImports: true },
+    ]);
+  });
+
+  it('rejects an empty list, an entry that is no object, an unknown field and a relative path, naming the entry', () => {
+    expect(problemsOf({ ...valid, sources: [] })).toEqual([expect.stringMatching(/^sources: must be a non-empty array/)]);
+    expect(problemsOf({ ...valid, sources: [{ secretPath: '/a' }, '/b', { path: '/c' }, { secretPath: 'd' }] })).toEqual([
+      'sources[1]: must be an object (got "/b")',
+      'sources[2].path: is not a field of a source (check the spelling)',
+      'sources[3].secretPath: must start with "/" (got "d")',
+    ]);
+  });
+
+  it('INFISICAL_SECRET_PATHS lists folders of the project and environment in precedence order; stray commas add nothing', () => {
+    const project = env.INFISICAL_PROJECT_ID;
+    expect(pathsOf(infisicalOptionsFromEnv({ ...env, INFISICAL_SECRET_PATHS: ' /shared , /payments/ ' }))).toEqual([`${project}:dev:/shared`, `${project}:dev:/payments`]);
+    expect(pathsOf(infisicalOptionsFromEnv({ ...env, INFISICAL_SECRET_PATHS: '/shared,,/payments,' }))).toEqual([`${project}:dev:/shared`, `${project}:dev:/payments`]);
+    expect(envProblems({ INFISICAL_SECRET_PATHS: '/shared,payments' })).toContain('INFISICAL_SECRET_PATHS (option sources[1].secretPath): must start with "/" (got "payments")');
+  });
+
+  it('INFISICAL_SECRET_PATH and INFISICAL_SECRET_PATHS together fail, naming both', () => {
+    const message = envProblems({ INFISICAL_SECRET_PATH: '/app', INFISICAL_SECRET_PATHS: '/shared,/app' });
+    expect(message).toContain('INFISICAL_SECRET_PATH (option secretPath): and INFISICAL_SECRET_PATHS are both set: keep one');
+    expect(message).toContain('Fix: set the variables named above');
   });
 });

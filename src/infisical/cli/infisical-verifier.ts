@@ -59,6 +59,7 @@ export class InfisicalVerifier {
       ok: !failure,
       exitCode: failure ? failure.exitCode : VERIFY_EXIT.ok,
       target: ctx.sources[0],
+      sources: [...ctx.sources],
       steps,
       keys: this.#keyReports(),
       warnings: [...ctx.warnings],
@@ -81,8 +82,9 @@ export class InfisicalVerifier {
       const secret = bySecret.get(key);
       const status = issues.get(key)?.kind ?? 'ok';
       if (secret) {
-        const elsewhere = secret.environment !== first.environment || secret.secretPath !== first.secretPath;
-        return { key, source: 'infisical', version: secret.version, ...(elsewhere ? { from: `${secret.environment}:${secret.secretPath}` } : {}), status };
+        const elsewhere = ctx.sources.length > 1 || secret.environment !== first.environment || secret.secretPath !== first.secretPath;
+        const project = secret.projectId !== first.projectId ? `${secret.projectId}:` : '';
+        return { key, source: 'infisical', version: secret.version, ...(elsewhere ? { from: `${project}${secret.environment}:${secret.secretPath}` } : {}), status };
       }
       if (ctx.input.env[key] !== undefined) return { key, source: 'env', status };
       const isDefault = status !== 'missing' && (validatedKeys[key]?.source === 'default' || defaults.has(key));

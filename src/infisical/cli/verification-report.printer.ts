@@ -25,10 +25,14 @@ function exitName(code: number): string {
 export function renderText(report: VerificationReport, envFile: EnvFileResult | undefined): { stdout: string; stderr: string } {
   const out: string[] = [];
   const t = report.target;
+  const sources = report.sources ?? [];
+  const place = (s: { environment: string; secretPath: string; projectId: string }) => `environment "${s.environment}", path "${s.secretPath}" of project ${s.projectId}`;
   out.push(
-    t
-      ? `Infisical check for environment "${t.environment}", path "${t.secretPath}" of project ${t.projectId} at ${t.siteUrl}`
-      : 'Infisical check',
+    !t
+      ? 'Infisical check'
+      : sources.length > 1
+        ? `Infisical check for ${sources.length} sources at ${t.siteUrl}, a later one winning a key clash: ${sources.map((s, i) => `#${i + 1} ${place(s)}`).join('; ')}`
+        : `Infisical check for ${place(t)} at ${t.siteUrl}`,
   );
   if (envFile) {
     const kept = envFile.overridden.length ? `; already set in the environment, kept: ${envFile.overridden.join(', ')}` : '';

@@ -35,7 +35,10 @@ export interface KeyReport {
   source: 'infisical' | 'env' | 'default' | 'none';
   /** Infisical's version of the value. */
   version?: number;
-  /** Folder / environment an Infisical value really lives in, when it is not the configured one (imports). */
+  /**
+   * `environment:folder` an Infisical value really lives in, when it is not the configured one (imports), and for
+   * every key when there are several sources (prefixed with the project ID when not the first source's project).
+   */
   from?: string;
   status: 'ok' | 'missing' | 'malformed';
 }
@@ -45,6 +48,8 @@ export interface VerificationReport {
   exitCode: number;
   /** Where the checks pointed (no credentials), once the options were readable. */
   target?: InfisicalTarget;
+  /** Every source, in precedence order (a later one wins a key clash). */
+  sources?: InfisicalTarget[];
   steps: StepReport[];
   keys: KeyReport[];
   /** Things that passed but deserve a look. */

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
 import type { CredentialDefinition } from '../credentials/credential-rules.js';
+import { describeTarget } from '../errors/describe-target.js';
 import { REDACTED } from '../infisical.defaults.js';
 import { InfisicalConfigValidationError, type ConfigIssue } from '../errors/configuration.errors.js';
 import type { ConfigSchema, ConfigSchemaClass } from '../interfaces/infisical-module-options.interface.js';
@@ -102,8 +103,13 @@ export class ConfigValidator {
       }
       issues.set(key, { key, kind, source: kind === 'missing' ? undefined : info?.source, version: info?.version, messages: [message], fix: '' });
       hints.set(key, hint);
+      // The source that won the key (of several, or an import's folder): where a malformed value is corrected.
+      if (info?.projectId !== undefined && info.environment !== undefined && info.secretPath !== undefined) {
+        places.set(key, `Infisical ${describeTarget({ projectId: info.projectId, environment: info.environment, secretPath: info.secretPath })}`);
+      }
     };
     const hints = new Map<string, string | undefined>();
+    const places = new Map<string, string>();
 
     let values: Record<string, unknown> = Object.assign(Object.create(null), raw);
     if (this.schema && isStandardSchema(this.schema)) {
@@ -154,7 +160,7 @@ export class ConfigValidator {
 
     if (issues.size) {
       for (const issue of issues.values()) {
-        issue.fix = this.fixFor(issue, hints.get(issue.key));
+        issue.fix = this.fixFor(issue, hints.get(issue.key), places.get(issue.key));
         if (issue.kind === 'missing') issue.messages = ['not set', ...issue.messages.filter((m) => m !== REQUIRED).map((m) => (m.startsWith('required by ') ? m : `expected: ${m}`))];
       }
       throw new InfisicalConfigValidationError(this.where ?? 'the process environment (Infisical disabled)', [...issues.values()]);
@@ -169,7 +175,7 @@ export class ConfigValidator {
     keys[key] = raw[key] === undefined ? { source: 'default' } : (sourceOf(key) ?? { source: 'default' });
   }
 
-  private fixFor(issue: ConfigIssue, hint: string | undefined): string {
+  private fixFor(issue: ConfigIssue, hint: string | undefined, place: string | undefined): string {
     const extra = hint ? ` (${hint})` : '';
     if (issue.kind === 'missing') {
       return this.where
@@ -177,7 +183,7 @@ export class ConfigValidator {
         : `set ${issue.key} in the process environment or .env${extra}`;
     }
     if (issue.source === 'infisical' || issue.source === 'cache') {
-      return `correct ${issue.key} in ${this.where}${issue.version !== undefined ? ` (the rejected value is version ${issue.version})` : ''}${extra}`;
+      return `correct ${issue.key} in ${place ?? this.where}${issue.version !== undefined ? ` (the rejected value is version ${issue.version})` : ''}${extra}`;
     }
     return `correct ${issue.key} in the process environment / .env${extra}`;
   }

@@ -70,7 +70,7 @@ export class InfisicalSecretPathNotFoundError extends InfisicalError {
       : '';
     super(
       `Infisical folder "${target.secretPath}" was not found in environment "${target.environment}" of project ${target.projectId}.${didYouMean}${known}`,
-      'set secretPath (INFISICAL_SECRET_PATH) to an existing folder — paths start with "/" and are case-sensitive — or create the folder.',
+      'set secretPath (INFISICAL_SECRET_PATH) — or that entry of sources (INFISICAL_SECRET_PATHS) — to an existing folder; paths start with "/" and are case-sensitive. Or create the folder.',
       { projectId: target.projectId, environment: target.environment, secretPath: target.secretPath, suggestion },
     );
   }

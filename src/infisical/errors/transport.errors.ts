@@ -1,5 +1,5 @@
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
-import { describeTarget } from './describe-target.js';
+import { describeSources, describeTarget } from './describe-target.js';
 import { InfisicalError } from './infisical.error.js';
 
 export type InfisicalUnreachableReason =
@@ -98,9 +98,11 @@ export class InfisicalStartupTimeoutError extends InfisicalError {
     readonly target: InfisicalTarget,
     readonly timeoutMs: number,
     readonly lastError?: InfisicalError,
+    /** Every source bootstrap waited for (default: the target alone). */
+    sources: readonly InfisicalTarget[] = [target],
   ) {
     super(
-      `Infisical at ${target.siteUrl} did not deliver ${describeTarget(target)} within startupTimeoutMs=${timeoutMs} ms` +
+      `Infisical at ${target.siteUrl} did not deliver ${describeSources(sources)} within startupTimeoutMs=${timeoutMs} ms` +
         (lastError ? ` (last problem: ${lastError.problem})` : '') +
         '.',
       (lastError?.fix ? `${lastError.fix} Otherwise ` : '') +

@@ -40,7 +40,8 @@ export function infisicalOptionsFromEnv(source: EnvironmentSource): InfisicalMod
       case 'list':
         return text.split(',').map((k) => k.trim()).filter(Boolean);
       case 'paths':
-        return text.split(',').map((secretPath) => ({ secretPath: secretPath.trim() }));
+        // An empty entry (a stray comma) is no folder: it must not turn into the root folder, last and winning.
+        return text.split(',').map((p) => p.trim()).filter(Boolean).map((secretPath) => ({ secretPath }));
       default:
         return text;
     }

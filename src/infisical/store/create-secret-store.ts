@@ -85,7 +85,7 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
   store = new SecretStore({ ...common, scheduler, session, cache });
   try {
     const started = clock.now();
-    const { snapshot, fallbackCause } = await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target });
+    const { snapshot, fallbackCause } = await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target, sources: options.sources });
     store.install(snapshot);
     if (fallbackCause && cache) {
       scheduler.recordFailure(fallbackCause);

@@ -17,6 +17,8 @@ export interface StartupDependencies {
   /** Aborted at shutdown (bootstrap stops at once). */
   lifetime: AbortSignal;
   target: InfisicalTarget;
+  /** Every source, named by the deadline error. */
+  sources: readonly InfisicalTarget[];
 }
 
 /** The first snapshot, and why it came from the last-known-good file when it did. */
@@ -40,7 +42,7 @@ export async function loadAtStartup(deps: StartupDependencies): Promise<StartupR
   const onClose = () => deadline.abort(deps.lifetime.reason);
   deps.lifetime.addEventListener('abort', onClose, { once: true });
   // The deadline timer keeps the process alive while bootstrap waits (e.g. between retries, when no socket is open).
-  const timer = clock.setTimeout(() => deadline.abort(new InfisicalStartupTimeoutError(target, startupTimeoutMs, lastError)), startupTimeoutMs, {
+  const timer = clock.setTimeout(() => deadline.abort(new InfisicalStartupTimeoutError(target, startupTimeoutMs, lastError, deps.sources)), startupTimeoutMs, {
     keepAlive: true,
   });
   try {

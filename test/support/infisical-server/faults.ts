@@ -30,6 +30,9 @@ export function validateFault(fault: Fault): void {
     throw new Error('rate-limit fault needs retryAfterSeconds >= 0');
   }
   if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) throw new Error('times must be a positive integer');
+  if (fault.query !== undefined && !(typeof fault.query === 'object' && Object.values(fault.query).every((v) => typeof v === 'string'))) {
+    throw new Error('query must map parameter names to string values');
+  }
 }
 
 export class FaultManager {
@@ -51,12 +54,14 @@ export class FaultManager {
 
   /**
    * Finds and consumes the first fault matching the request. A fault without `path` matches
-   * every API route except /api/status, which is faulted only when a fault's path names it.
+   * every API route except /api/status, which is faulted only when a fault's path names it; a fault with `query`
+   * matches only requests carrying those parameter values.
    */
-  take(method: string, pathname: string): ActiveFault | undefined {
+  take(method: string, pathname: string, query: Record<string, string> = {}): ActiveFault | undefined {
     for (const active of this.faults) {
       const { fault } = active;
       if (fault.method && fault.method.toUpperCase() !== method) continue;
+      if (fault.query && Object.entries(fault.query).some(([name, value]) => query[name] !== value)) continue;
       if (fault.path !== undefined) {
         if (!matchesPathPattern(fault.path, pathname)) continue;
       } else if (pathname === STATUS_PATH) {

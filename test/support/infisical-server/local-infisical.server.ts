@@ -281,18 +281,22 @@ export class LocalInfisicalServer {
       status: null,
       time: this.now(),
       durationMs: 0,
+      startedAt: started,
+      endedAt: null,
     };
     this.log.push(entry);
+    const end = () => {
+      entry.endedAt ??= performance.now();
+      entry.durationMs = entry.endedAt - started;
+    };
     res.once('finish', () => {
       entry.status = res.statusCode;
-      entry.durationMs = performance.now() - started;
+      end();
     });
-    res.once('close', () => {
-      if (!res.writableFinished) entry.durationMs = performance.now() - started;
-    });
+    res.once('close', end);
 
     try {
-      const fault = this.faults.take(ctx.method, ctx.pathname);
+      const fault = this.faults.take(ctx.method, ctx.pathname, entry.query);
       if (fault) {
         entry.faultId = fault.id;
         if (await this.applyFault(ctx, fault)) return;

@@ -84,6 +84,8 @@ export type Fault = FaultKind & {
   method?: string;
   /** Exact pathname, or a prefix ending with '*'. */
   path?: string;
+  /** Only requests whose query has these parameters with these values, e.g. `{ secretPath: '/app' }`. */
+  query?: Record<string, string>;
 };
 
 export interface RequestLogEntry {
@@ -95,6 +97,10 @@ export interface RequestLogEntry {
   /** Epoch ms from the server clock when the request arrived. */
   time: number;
   durationMs: number;
+  /** Monotonic ms (`performance.now()` of the server process) when the request arrived: to compare requests in time. */
+  startedAt: number;
+  /** Monotonic ms when the response was finished or the connection closed; null while the request is open. */
+  endedAt: number | null;
   identityId?: string;
   /** Id of the fault that answered (or delayed) this request, if any. */
   faultId?: string;
