@@ -30,7 +30,8 @@ export interface StartupResult {
 
 /**
  * Loads the first snapshot: one login and one list per source, bounded by `startupTimeoutMs` whatever the network
- * does. Transient trouble is retried with back-off while the deadline leaves room; a definitive answer (wrong
+ * does. Transient trouble is retried with back-off while the deadline leaves room, and when it runs out the last
+ * attempt's error is reported (a start-up timeout only when no attempt finished); a definitive answer (wrong
  * credentials, no access, invalid configuration) fails at once. When Infisical cannot answer and a last-known-good
  * file is configured, the file stands in (validated like an answer); a definitive answer is never hidden behind it.
  */
@@ -42,7 +43,9 @@ export async function loadAtStartup(deps: StartupDependencies): Promise<StartupR
   const onClose = () => deadline.abort(deps.lifetime.reason);
   deps.lifetime.addEventListener('abort', onClose, { once: true });
   // The deadline timer keeps the process alive while bootstrap waits (e.g. between retries, when no socket is open).
-  const timer = clock.setTimeout(() => deadline.abort(new InfisicalStartupTimeoutError(target, startupTimeoutMs, lastError, deps.sources)), startupTimeoutMs, {
+  // At the deadline, the last failed attempt is the cause reported (as when its retry would not fit before the
+  // deadline); a start-up timeout is reported only when no attempt finished at all.
+  const timer = clock.setTimeout(() => deadline.abort(lastError ?? new InfisicalStartupTimeoutError(target, startupTimeoutMs, undefined, deps.sources)), startupTimeoutMs, {
     keepAlive: true,
   });
   try {
