@@ -138,7 +138,7 @@ describe('leak scan over all scenarios', () => {
       show(app.store.status());
       scenario.mend(faulty);
       await clock.advanceAsync(scenario.retryWithinMs, () => app.store.whenSettled());
-      expect(app.store.status().state).toBe('up');
+      expect({ scenario: scenario.name, state: app.store.status().state }).toEqual({ scenario: scenario.name, state: 'up' });
     }
     await app.close();
     tokens.push(...faulty.issuedAccessTokens());
