@@ -155,6 +155,7 @@ describe('NestJS integration', () => {
       server.deleteSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key });
       await refresh();
       expect(store.status().state).toBe('degraded');
+      expect(store.status().lastError).toContain(`${key}: missing`);
       expect(store.get(key)).toBeDefined();
       expect(app!.get(ConfigService).get(key)).toBe(store.get(key));
       const rejected = logs.find('warn', 'was rejected').concat(logs.find('error', 'was rejected'));

@@ -44,7 +44,7 @@ export class NamespaceRegistry {
       built = definition.build(recordingReads(values, read));
     } catch (error) {
       requireKeys([...read], by);
-      throw new InfisicalOptionsError([{ option: by, problem: `its factory failed: ${error instanceof Error ? error.message : String(error)}` }]);
+      throw new InfisicalOptionsError([{ option: by, problem: `its factory threw ${describeFailure(error)}; correct the factory or the secrets it reads` }]);
     }
     requireKeys([...read], by);
     if (built === null || typeof built !== 'object' || Array.isArray(built)) {
@@ -74,6 +74,15 @@ export class NamespaceRegistry {
       }
     }
   }
+}
+
+/**
+ * A factory's failure by its error class only: the message of an error thrown while parsing a secret (JSON.parse,
+ * new URL) may quote part of the value, which value-based masking cannot recognise.
+ */
+export function describeFailure(error: unknown): string {
+  const name = error instanceof Error ? error.constructor.name || error.name : typeof error;
+  return `${name} (its message is not shown: it may quote a secret)`;
 }
 
 /** The properties of `fresh` that differ from `current` (removed ones as undefined). */

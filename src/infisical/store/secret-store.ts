@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import type { AccessTokenSession } from '../auth/access-token.session.js';
 import type { ConfigPublisher } from '../config/config.publisher.js';
 import type { ConfigValidator } from '../config/config-validator.js';
-import { NamespaceRegistry } from '../config/namespace.registry.js';
+import { describeFailure, NamespaceRegistry } from '../config/namespace.registry.js';
 import type { SecretNamespace } from '../config/secret-namespace.definition.js';
 import { InfisicalConfigValidationError, InfisicalSecretNotFoundError } from '../errors/configuration.errors.js';
 import { computeStatus } from '../health/health-status.js';
@@ -209,7 +209,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     this.#parts.logger.log(`Infisical refresh: ${changed.size} key(s) changed: ${StoreLogger.listKeys([...changed].sort(), label)}`);
     this.#parts.publisher.publishChanges(changed, snapshot.values);
     this.#namespaces.update(snapshot.values, (namespace, error) =>
-      this.#parts.logger.write('error', `registerSecretsAs('${namespace}') failed on the refreshed values; it keeps its last object: ${error instanceof Error ? error.message : String(error)}`),
+      this.#parts.logger.write('error', `registerSecretsAs('${namespace}') threw ${describeFailure(error)} on the refreshed values; it keeps its last object.`),
     );
     for (const listener of this.#listeners) {
       try {
