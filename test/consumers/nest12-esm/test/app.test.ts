@@ -145,7 +145,8 @@ describe('nestjs-infisical in a NestJS 12 ESM application', () => {
     assert.equal(details['source'], 'infisical');
     assert.equal(details['environment'], environment);
     assert.equal(details['consecutiveFailures'], 0);
-    assert.deepEqual(Object.keys((details['keys'] as Record<string, unknown>)['GEMINI_API_KEY'] as object).sort(), ['source', 'version']);
+    // names, sources, versions and coordinates only: never a value
+    assert.deepEqual(Object.keys((details['keys'] as Record<string, unknown>)['GEMINI_API_KEY'] as object).sort(), ['environment', 'projectId', 'secretPath', 'source', 'version']);
     assert.ok((details['keyCount'] as number) > 1);
     assert.equal(leaksIn(text), 0);
   });
