@@ -4,7 +4,9 @@
  *
  *   package.json        this repository's package.json without the fields only the repository uses (private, type,
  *                       scripts, dependencies and devDependencies of the sample app, overrides)
- *   README.md, LICENSE  copied
+ *   README.md           package/README.md, each `<!-- include README.md: ## Heading -->` line replaced by that section
+ *                       of the repository README (up to the next heading of the same or a higher level)
+ *   LICENSE             copied
  *   lib/                src/infisical compiled once, to CommonJS, with declarations (tsconfig.lib.json);
  *                       lib/package.json says "type": "commonjs"
  *
@@ -37,4 +39,25 @@ writeFileSync(join(out, 'lib', 'package.json'), json({ type: 'commonjs' }));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 for (const field of REPOSITORY_ONLY_FIELDS) delete manifest[field];
 writeFileSync(join(out, 'package.json'), json(manifest));
-for (const file of ['README.md', 'LICENSE']) copyFileSync(join(root, file), join(out, file));
+copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+writeFileSync(join(out, 'README.md'), packageReadme(readFileSync(join(root, 'package', 'README.md'), 'utf8'), readFileSync(join(root, 'README.md'), 'utf8')));
+
+/** The package README: the template with every include line replaced by the named section of the repository README. */
+function packageReadme(template, readme) {
+  const lines = readme.split('\n');
+  const level = (line) => /^(#{1,6}) /.exec(line)?.[1].length;
+  return template.replace(/^<!-- include README\.md: (#{1,6} .+) -->$/gm, (_, heading) => {
+    let inFence = false;
+    const start = lines.findIndex((line) => line === heading);
+    if (start < 0) {
+      console.error(`build:lib: package/README.md includes "${heading}", which README.md does not have`);
+      process.exit(1);
+    }
+    let end = start + 1;
+    for (; end < lines.length; end++) {
+      if (lines[end].startsWith('```')) inFence = !inFence;
+      if (!inFence && level(lines[end]) !== undefined && level(lines[end]) <= level(heading)) break;
+    }
+    return lines.slice(start, end).join('\n').trimEnd();
+  });
+}

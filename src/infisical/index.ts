@@ -19,6 +19,9 @@ export { DEFAULT_CACHE_TTL_SECONDS, DEFAULT_MAX_STALE_SECONDS, DEFAULT_SITE_URL,
 /** The `INFISICAL_*` variables and their mapping to options. */
 export { infisicalOptionsFromEnv, type EnvironmentSource } from './options/options-from-env.js';
 export { INFISICAL_ENV_VARIABLES, INFISICAL_ENVIRONMENT_VARIABLES, type EnvVariable } from './options/env-variables.js';
+/** Namespaced, typed configuration built from secrets (the `registerAs` of Infisical values). */
+export { registerSecretsAs } from './config/register-secrets-as.js';
+export { isSecretNamespace, type SecretNamespace, type SecretValues } from './config/secret-namespace.definition.js';
 /** Reading secrets: the store, injected secrets and groups, credentials. */
 export { SecretStore, type SecretChangeListener } from './store/secret-store.js';
 export { SecretHandle } from './credentials/secret-handle.js';

@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { InfisicalHealthIndicator } from './health/infisical.health.js';
 import { INFISICAL_CLOCK, INFISICAL_MODULE_EXTRAS, INFISICAL_MODULE_OPTIONS, NEST_CONFIGURATION_TOKEN } from './infisical.constants.js';
 import { systemClock } from './infisical.clock.js';
-import { createStore, validCredentialClasses } from './infisical.providers.js';
+import { createNamespaceProviders, createStore, validCredentialClasses } from './infisical.providers.js';
 import type { InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 import { SecretStore } from './store/secret-store.js';
 
@@ -37,11 +37,13 @@ export function assembleInfisicalModule(definition: DynamicModule, extras: Infis
     ],
     exports: [SecretStore],
   };
+  const namespaces = createNamespaceProviders(extras.namespaces, 'namespaces');
+  const namespaceTokens = namespaces.map((p) => (p as { provide: string }).provide);
   return {
     module: definition.module,
     global: extras.isGlobal === true,
     imports: [core, TerminusModule],
-    providers: [...credentials, InfisicalHealthIndicator],
-    exports: [core, InfisicalHealthIndicator, ...credentials],
+    providers: [...credentials, ...namespaces, InfisicalHealthIndicator],
+    exports: [core, InfisicalHealthIndicator, ...credentials, ...namespaceTokens],
   };
 }

@@ -15,5 +15,5 @@ export const {
 })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createInfisicalOptions')
-  .setExtras<InfisicalModuleExtras>({ isGlobal: false, credentials: [] }, assembleInfisicalModule)
+  .setExtras<InfisicalModuleExtras>({ isGlobal: false, credentials: [], namespaces: [] }, assembleInfisicalModule)
   .build();

@@ -45,7 +45,8 @@ export class InfisicalModule extends ConfigurableInfisicalModule {
 
   /**
    * Provides secrets by name — `@InjectSecret('KEY')` for each of `secrets`, `@InjectSecretGroup(name)` for each of
-   * `groups` — required at bootstrap and on every refresh. Needs `InfisicalModule.forRoot*` with `isGlobal: true`.
+   * `groups` — and `registerSecretsAs` namespaces (`@Inject(x.KEY)`, `configService.get('ns.key')`), all required at
+   * bootstrap and on every refresh. Needs `InfisicalModule.forRoot*` with `isGlobal: true`.
    */
   static forFeature(feature: InfisicalFeatureOptions): DynamicModule {
     const providers = createFeatureProviders(feature);

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
+import { isSecretNamespace, type SecretNamespace } from './config/secret-namespace.definition.js';
 import type { CredentialClass } from './credentials/credential-rules.js';
 import { SecretGroup, SecretRef } from './credentials/secret-ref.js';
 import { InfisicalOptionsError } from './errors/options.error.js';
@@ -26,6 +27,33 @@ function checkExtras(extras: InfisicalModuleExtras): void {
       { option: 'credentials', problem: 'must be an array of credential classes such as [GmailCredentials, GeminiCredentials, NotionCredentials] (passed beside useFactory, not returned by it)' },
     ]);
   }
+  checkNamespaces(extras.namespaces, 'namespaces');
+}
+
+/** `namespaces` must hold what `registerSecretsAs` returns. */
+function checkNamespaces(namespaces: unknown, option: string): void {
+  if (namespaces !== undefined && (!Array.isArray(namespaces) || namespaces.some((n) => !isSecretNamespace(n)))) {
+    throw new InfisicalOptionsError([
+      { option, problem: "must be an array of registerSecretsAs('name', (secrets) => ({ … })) results (registerAs factories read process.env, which never holds Infisical secrets)" },
+    ]);
+  }
+}
+
+/** The `registerSecretsAs` namespaces of a list that can be provided (the store reports the others). */
+export function validNamespaces(namespaces: unknown): SecretNamespace[] {
+  return Array.isArray(namespaces) ? namespaces.filter(isSecretNamespace) : [];
+}
+
+/** Providers of the namespace objects (`@Inject(x.KEY)`), built from the store `SecretStore` resolves to. */
+export function createNamespaceProviders(namespaces: unknown, option: string): Provider[] {
+  return validNamespaces(namespaces).map((definition) => ({
+    provide: definition.KEY,
+    useFactory: (store: SecretStore | undefined) => {
+      checkNamespaces(namespaces, option);
+      return requireStore(store).namespace(definition);
+    },
+    inject: [{ token: SecretStore, optional: true }],
+  }));
 }
 
 /** Factory of the `SecretStore` provider: validates the extras, then builds and bootstraps the store. */
@@ -69,5 +97,5 @@ export function createFeatureProviders(feature: InfisicalFeatureOptions): Provid
     },
     inject,
   }));
-  return [...secrets, ...groups];
+  return [...secrets, ...groups, ...createNamespaceProviders(feature.namespaces, 'InfisicalModule.forFeature namespaces')];
 }

@@ -173,3 +173,48 @@ describe('contract: demo seed and standalone helper', () => {
     }
   });
 });
+
+describe('the admin routes', () => {
+  it('are each documented in the server README, with nothing documented that does not exist', async () => {
+    const { createAdminRouter } = await import('../support/infisical-server/routes/admin.routes.js');
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../support/infisical-server/README.md', import.meta.url), 'utf8');
+    const documented = [...readme.matchAll(/^\| `((?:GET|POST|DELETE) \/__admin[^`]*)` \|/gm)].map((m) => m[1]);
+    const routes = createAdminRouter({} as LocalInfisicalServer).list();
+    expect(routes.length).toBeGreaterThan(20);
+    expect(documented).toEqual(routes);
+  });
+});
+
+describe('npm run infisical:local', () => {
+  it('on a busy port prints one line naming the port and what to change, and exits 1', async () => {
+    const { createServer } = await import('node:net');
+    const { execFile } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const root = fileURLToPath(new URL('../..', import.meta.url));
+      const run = (args: string[], env: NodeJS.ProcessEnv) =>
+        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+          execFile(process.execPath, ['--import', 'tsx', 'test/support/infisical-server/main.ts', ...args], { cwd: root, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+            resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+          );
+        });
+      const fromFlag = await run(['--port', String(port)], {});
+      expect(fromFlag).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          `Port ${port} on 127.0.0.1 (from --port) is already in use — is another local Infisical or npm run demo running? ` +
+          'Choose another port: npm run infisical:local -- --port 8082, or INFISICAL_LOCAL_PORT=8082 (0 = any free port).\n',
+      });
+      const fromEnv = await run([], { INFISICAL_LOCAL_PORT: String(port) });
+      expect(fromEnv.stderr).toContain(`Port ${port} on 127.0.0.1 (from INFISICAL_LOCAL_PORT) is already in use`);
+      expect(fromEnv.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      busy.close();
+    }
+  });
+});

@@ -10,6 +10,7 @@ import {
   InjectSecret,
   InjectSecretGroup,
   NotionCredentials,
+  registerSecretsAs,
   SecretGroup,
   SecretRef,
   SecretStore,
@@ -22,6 +23,13 @@ import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks, LogCapture } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { waitFor } from '../support/wait-for.js';
+
+/** A namespace whose factory fails on the rotated key with an error that quotes it (JSON.parse of a non-JSON value). */
+const ROTATED_GEMINI_KEY = credentialValues('dev', '9').GEMINI_API_KEY!;
+const googleConfig = registerSecretsAs('google', (secrets) => ({
+  key: secrets.GEMINI_API_KEY as string,
+  parsed: secrets.GEMINI_API_KEY === ROTATED_GEMINI_KEY ? (JSON.parse(secrets.GEMINI_API_KEY as string) as unknown) : null,
+}));
 
 @Injectable()
 class EverythingInjected {
@@ -77,13 +85,17 @@ describe('leak scan over all scenarios', () => {
       clock,
       http: true,
       logs,
-      imports: [InfisicalModule.forFeature({ secrets: ['APP_GREETING'], groups: { google: ['GEMINI_API_KEY', 'GMAIL_CLIENT_SECRET'] } })],
+      imports: [InfisicalModule.forFeature({ secrets: ['APP_GREETING'], groups: { google: ['GEMINI_API_KEY', 'GMAIL_CLIENT_SECRET'] }, namespaces: [googleConfig] })],
       providers: [EverythingInjected],
     });
     const all = app.app.get(EverythingInjected);
     server.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY', value: rotated.GEMINI_API_KEY! });
     await clock.advanceAsync(TTL_MS * 1.1 + 1, () => app.store.whenSettled());
     expect(all.gemini.apiKey).toBe(rotated.GEMINI_API_KEY);
+    // the factory's own message would quote the start of the value ("AIzaSy…" is not valid JSON): never shown
+    const failure = logs.find('error', "registerSecretsAs('google')");
+    expect(failure).toHaveLength(1);
+    expect(failure[0]).toMatch(/^registerSecretsAs\('google'\) threw SyntaxError \(its message is not shown: it may quote a secret\) on the refreshed values; it keeps its last object\.( undefined)?$/);
     for (const injectable of [all.gemini, all.gmail, all.notion, all.store, all.greeting, all.google]) show(injectable);
     show(all);
     show(app.store.status());

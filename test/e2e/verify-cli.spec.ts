@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import {
   createAppSeed,
 } from '../support/fixtures/app-seed.js';
 import type { TestIdentity } from '../support/fixtures/test-seed.js';
+import { freePort } from '../support/free-port.js';
 import { closedPortUrl } from '../support/infisical-app.js';
 import { LocalInfisicalServer, type RequestLogEntry, type SeedClientSecret, type SeedFile } from '../support/infisical-server/index.js';
 import { findLeaks } from '../support/log-capture.js';
@@ -112,6 +113,26 @@ function runCli(args: readonly string[], env: Record<string, string>, cwd: strin
   });
 }
 
+const MAIN = join(ROOT, 'dist/main.js');
+
+/** Runs the sample app (`node dist/main.js`) with exactly `env` (plus PATH and a free PORT) in `cwd`; it must exit. */
+async function runApp(env: Record<string, string>, cwd: string): Promise<CliRun> {
+  const port = String(await freePort());
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', PORT: port, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
 interface Situation {
   /** Connection variables (and any other environment) for the child, given the running server. */
   env: (server: LocalInfisicalServer) => Record<string, string> | Promise<Record<string, string>>;
@@ -123,10 +144,17 @@ interface Situation {
   dotenv?: (server: LocalInfisicalServer) => Record<string, string>;
   exit: number;
   says: Array<string | RegExp>;
+  /**
+   * Also start the sample app (`node dist/main.js`) in this situation, against a server prepared the same way, with
+   * these extra variables (what the CLI gets as arguments): it must fail with the CLI's explanation.
+   */
+  app?: Record<string, string>;
 }
 
 interface Outcome extends CliRun {
   requests: RequestLogEntry[];
+  /** The sample app's run in the same situation, when the situation has `app`. */
+  app?: CliRun;
 }
 
 /** Working directory of the runs without a `.env`: empty, so no stray `.env` is read. */
@@ -145,7 +173,7 @@ async function htmlSite(): Promise<{ url: string; close: () => Promise<void> }> 
 
 const htmlSites: Array<() => Promise<void>> = [];
 
-const INVALID_CREDENTIALS = ['Invalid credentials', 'gives this same answer for an unknown client ID', 'No identity has it', 'One has it', 'Do not retry with guesses'];
+const INVALID_CREDENTIALS = ['Invalid credentials', 'same answer for an unknown client ID and for a wrong, revoked or deleted client secret', 'No identity has it', 'One has it', 'Do not retry with guesses'];
 
 const SITUATIONS: Record<string, Situation> = {
   'healthy configuration': {
@@ -179,16 +207,19 @@ const SITUATIONS: Record<string, Situation> = {
     },
     exit: 2,
     says: ['INFISICAL_PROJECT_ID (option projectId): is required'],
+    app: {},
   },
   'malformed client ID': {
     env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_CLIENT_ID: 'app-dev' }),
     exit: 2,
-    says: ['INFISICAL_CLIENT_ID (option auth.universalAuth.clientId): is not a UUID', 'No login was attempted', 'is not its client ID'],
+    says: ['INFISICAL_CLIENT_ID (option auth.universalAuth.clientId): is not a UUID', 'No login was attempted', "the identity's name or ID is not its client ID"],
+    app: {},
   },
   'wrong site URL (nothing listens)': {
     env: async (s) => ({ ...connection(s, APP_DEV), INFISICAL_SITE_URL: await closedPortUrl() }),
     exit: 3,
-    says: [/Infisical at http:\/\/127\.0\.0\.1:\d+ could not be used/, 'connection refused (ECONNREFUSED)', 'Fix: check siteUrl (INFISICAL_SITE_URL'],
+    says: ['could not be used for environment "dev"', 'connection refused (ECONNREFUSED)', 'Fix: check siteUrl (INFISICAL_SITE_URL'],
+    app: { INFISICAL_STARTUP_TIMEOUT_MS: '1000' },
   },
   'wrong site URL (not Infisical)': {
     env: async (s) => {
@@ -197,29 +228,34 @@ const SITUATIONS: Record<string, Situation> = {
       return { ...connection(s, APP_DEV), INFISICAL_SITE_URL: site.url };
     },
     exit: 3,
-    says: ['GET /api/status answered with a body that is not JSON', 'Fix: set siteUrl (INFISICAL_SITE_URL) to the root URL'],
+    says: ['it answered with a body that is not JSON', 'set siteUrl (INFISICAL_SITE_URL) to the root URL'],
+    app: { INFISICAL_STARTUP_TIMEOUT_MS: '1000' },
   },
   'unknown client ID': {
     env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_CLIENT_ID: 'd9999999-0000-4000-8000-000000000000' }),
     exit: 4,
     says: INVALID_CREDENTIALS,
+    app: {},
   },
   'wrong client secret': {
     env: (s) => ({ ...connection(s, WRONG_SECRET_ID), INFISICAL_CLIENT_SECRET: 'not-the-right-client-secret-0000' }),
     exit: 4,
     says: INVALID_CREDENTIALS,
+    app: {},
   },
   'revoked client secret': {
     setup: (s) => s.revokeClientSecret(REVOKED.clientId, REVOKED.clientSecret),
     env: (s) => connection(s, REVOKED),
     exit: 4,
     says: INVALID_CREDENTIALS,
+    app: {},
   },
   'expired client secret': {
     setup: (s) => s.advanceTime(61_000),
     env: (s) => connection(s, EXPIRING),
     exit: 4,
     says: ['the client secret has expired', 'create a new client secret', 'TTL 0'],
+    app: {},
   },
   'used-up client secret': {
     setup: async (s) => {
@@ -228,6 +264,7 @@ const SITUATIONS: Record<string, Situation> = {
     env: (s) => connection(s, USED_UP),
     exit: 4,
     says: ['the client secret reached its usage limit', 'max number of uses 0'],
+    app: {},
   },
   'locked-out identity': {
     setup: async (s) => {
@@ -236,48 +273,57 @@ const SITUATIONS: Record<string, Situation> = {
     env: (s) => connection(s, LOCKED),
     exit: 5,
     says: ['temporarily locked Universal Auth for this machine identity', 'was not even checked'],
+    app: {},
   },
   'wrong project ID': {
     env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_PROJECT_ID: '00000000-0000-4000-8000-000000000000' }),
     exit: 6,
     says: ['Project 00000000-0000-4000-8000-000000000000 does not exist', 'Project Settings'],
+    app: {},
   },
   'identity not a member of the project': {
     env: (s) => connection(s, APP_OUTSIDER),
     exit: 6,
     says: ['is not a member of project', 'Add'],
+    app: {},
   },
   'identity without any read rule': {
     env: (s) => connection(s, APP_NO_READ),
     exit: 6,
-    says: ['may not read secrets for environment "dev"', '"Read" on secrets in "dev"'],
+    says: ['its project role may not read secrets', '"Read" on secrets in "dev"'],
+    app: {},
   },
   'wrong environment slug': {
     env: (s) => connection(s, APP_DEV, 'stg'),
     exit: 7,
     says: ['environment "stg" was not found', 'Did you mean "staging"?', 'INFISICAL_ENVIRONMENT'],
+    app: {},
   },
   'wrong secret path': {
     env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_SECRET_PATH: '/backnd' }),
     exit: 8,
     says: ['folder "/backnd" was not found', 'Did you mean "/backend"?', 'INFISICAL_SECRET_PATH'],
+    app: {},
   },
   'identity without read access to the environment': {
     env: (s) => connection(s, APP_STAGING, 'dev'),
     exit: 9,
     says: ['cannot read secrets in environment "dev"', 'can read "staging"', 'hides secrets the identity may not read'],
+    app: {},
   },
   'missing required key (deleted in Infisical)': {
     setup: (s) => s.deleteSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY' }),
     env: (s) => connection(s, APP_DEV),
     exit: 10,
     says: ['GEMINI_API_KEY: missing', 'Fix: add GEMINI_API_KEY to Infisical environment "dev"', 'Google AI Studio'],
+    app: {},
   },
-  'missing required key (--require)': {
+  'missing required key (--require, INFISICAL_REQUIRED_KEYS)': {
     env: (s) => connection(s, APP_DEV),
     args: () => [...APP_ARGS, '--require', 'STRIPE_API_KEY'],
     exit: 10,
     says: ['STRIPE_API_KEY: missing', 'Fix: add STRIPE_API_KEY'],
+    app: { INFISICAL_REQUIRED_KEYS: 'STRIPE_API_KEY' },
   },
   'malformed key': {
     setup: (s) => {
@@ -286,6 +332,26 @@ const SITUATIONS: Record<string, Situation> = {
     env: (s) => connection(s, APP_DEV),
     exit: 11,
     says: ['NOTION_API_KEY (from Infisical, version 2): malformed', 'starting with "ntn_"'],
+    app: {},
+  },
+  'Infisical answers 5xx at start-up': {
+    setup: (s) => void s.injectFault({ kind: 'status', status: 503, message: 'Service temporarily unavailable' }),
+    env: (s) => connection(s, APP_DEV),
+    exit: 3,
+    says: ['HTTP 503'],
+    app: { INFISICAL_STARTUP_TIMEOUT_MS: '1000' },
+  },
+  'cache TTL out of range': {
+    env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_CACHE_TTL: '99999' }),
+    exit: 2,
+    says: ['INFISICAL_CACHE_TTL (option cacheTtlSeconds)'],
+    app: {},
+  },
+  'https against an http server': {
+    env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_SITE_URL: s.url.replace('http://', 'https://') }),
+    exit: 3,
+    says: ['INFISICAL_SITE_URL'],
+    app: { INFISICAL_STARTUP_TIMEOUT_MS: '1000' },
   },
   'several folders: healthy': {
     env: (s) => ({ ...connection(s, APP_DEV), INFISICAL_SECRET_PATHS: '/shared,/app' }),
@@ -344,6 +410,26 @@ const SITUATIONS: Record<string, Situation> = {
   },
 };
 
+/** Site URLs (the app's and the CLI's servers differ) replaced by a placeholder. */
+const normalize = (text: string) => text.replace(/https?:\/\/127\.0\.0\.1:\d+/g, '<site>');
+/** The CLI's explanation of a failure: stderr after the "✗ " mark. */
+const cliReport = (run: CliRun) => run.stderr.trim().replace(/^✗ /, '');
+/** The app's explanation of a failed start: what follows "Application failed to start.\n<ErrorName>: ". */
+const appReport = (run: CliRun) => run.stderr.slice(run.stderr.indexOf('Application failed to start.')).replace(/^Application failed to start\.\n(Infisical\w*Error: )?/, '').trim();
+
+/** `| situation | app: error class | CLI exit code | the message's first line, shortened |` (README.md, "Misconfigurations"). */
+function misconfigurationRow(name: string, situation: Situation, outcome: Outcome): string {
+  const app = outcome.app as CliRun;
+  const errorName = /Application failed to start\.\n(\w+):/.exec(app.stderr)?.[1] ?? '?';
+  // the first line, or the first problem of a report; without the "Infisical at … could not be used for …:" preamble
+  const [head, next] = normalize(appReport(app)).split('\n');
+  const first = (head!.endsWith(':') && next ? next.replace(/^\s*- /, '') : head!)
+    .replace(/^Infisical at <site> could not be used for [^:]*\): /, '')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '…');
+  const short = first.length > 120 ? `${first.slice(0, 119).trimEnd()}…` : first;
+  return `| ${name} | \`${errorName}\` | ${situation.exit} | ${short.replace(/\|/g, '\\|')} |`;
+}
+
 /** The failure message (stderr) of a run, with client ID and site normalised so equal explanations compare equal. */
 const explanation = (run: CliRun) =>
   run.stderr
@@ -372,13 +458,23 @@ describe('verify-infisical (compiled CLI, child processes)', () => {
         await server.close();
         if (cwd !== workDir) rmSync(cwd, { recursive: true, force: true });
       }
+      if (!situation.app) return;
+      // the same situation on a fresh server, for the sample app
+      const fresh = await LocalInfisicalServer.start({ seed: seed() });
+      try {
+        await situation.setup?.(fresh);
+        const app = await runApp({ ...(await situation.env(fresh)), ...situation.app }, workDir);
+        outcomes.get(name)!.app = app;
+      } finally {
+        await fresh.close();
+      }
     };
     const workers = Array.from({ length: 4 }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) await runOne(next);
     });
     await Promise.all(workers);
     await Promise.all(htmlSites.map((close) => close()));
-  }, 60_000);
+  }, 120_000);
 
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -393,6 +489,28 @@ describe('verify-infisical (compiled CLI, child processes)', () => {
     expect(findLeaks(output, SECRETS)).toEqual([]);
     expect(output).not.toMatch(JWT);
     if (situation.exit === 0) expect(run.stderr).toBe('');
+  });
+
+  const APP_SITUATIONS = Object.entries(SITUATIONS).filter(([, s]) => s.app);
+
+  it.each(APP_SITUATIONS)('%s → the sample app (node dist/main.js) fails with the same message as the CLI', (name) => {
+    const outcome = outcomes.get(name) as Outcome;
+    const app = outcome.app as CliRun;
+    expect({ name, code: app.code }).toEqual({ name, code: 1 });
+    expect(app.stderr.match(/Application failed to start/g)).toHaveLength(1);
+    const reported = appReport(app);
+    expect(normalize(reported)).toBe(normalize(cliReport(outcome)));
+    // a start-up failure never claims that values are kept when the process is about to exit
+    expect(app.stderr).not.toMatch(/values are kept|is retried|serving the last/i);
+    expect(findLeaks(`${app.stdout}\n${app.stderr}`, SECRETS)).toEqual([]);
+    expect(`${app.stdout}\n${app.stderr}`).not.toMatch(JWT);
+  });
+
+  it("the README's table of misconfigurations shows what the app and the CLI say in each (one row per situation)", () => {
+    const rows = APP_SITUATIONS.map(([name, situation]) => misconfigurationRow(name, situation, outcomes.get(name) as Outcome));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(rows.length).toBeGreaterThanOrEqual(15);
+    expect(rows.filter((row) => !readme.includes(row))).toEqual([]);
   });
 
   it('gives every misconfiguration its own message, except the cases Infisical itself does not tell apart', () => {

@@ -56,8 +56,21 @@ describe('the npm package', () => {
     expect(packed).toEqual(expected);
   });
 
-  it('ships the README and LICENSE of the repository and marks lib/ as CommonJS', () => {
-    expect(read(staged, 'README.md')).toBe(read(root, 'README.md'));
+  it("ships the package's own README (package/README.md with the repository README's sections included)", () => {
+    const readme = read(staged, 'README.md');
+    const repository = read(root, 'README.md');
+    expect(readme).not.toContain('<!-- include');
+    expect(readme.startsWith('# nestjs-infisical\n\nInfisical-managed secrets for NestJS')).toBe(true);
+    const installation = repository.slice(repository.indexOf('### Installation'), repository.indexOf('### What happens at bootstrap')).trimEnd();
+    expect(readme).toContain(installation);
+    expect(readme).toContain('### Namespaced configuration from secrets: `registerSecretsAs`');
+    // what only the repository has: the sample app, the local server, development and packaging
+    for (const heading of ['## Set-up', '## The local Infisical-compatible server', '## Development', '### Packaging', '## Deploying to Cloud Run']) {
+      expect(readme).not.toContain(`\n${heading}\n`);
+    }
+  });
+
+  it('ships the LICENSE of the repository and marks lib/ as CommonJS', () => {
     expect(read(staged, 'LICENSE')).toBe(read(root, 'LICENSE'));
     expect(JSON.parse(read(staged, 'lib', 'package.json'))).toEqual({ type: 'commonjs' });
     expect(read(staged, 'lib', 'index.js')).toMatch(/^"use strict";/);
@@ -109,5 +122,25 @@ describe('the npm package', () => {
     const peers = Object.keys(manifest.peerDependencies);
     expect(dependencies.filter((name) => peers.includes(name))).toEqual([]);
     expect([...dependencies, ...peers].sort()).toEqual([...required].sort());
+  });
+});
+
+describe('engines', () => {
+  it('the range is the one the runtime dependencies accept (file-type, used only by ParseFilePipe, excepted) and includes this Node', async () => {
+    const { createRequire } = await import('node:module');
+    const semver = createRequire(import.meta.url)('semver') as { satisfies: (version: string, range: string) => boolean; minVersion: (range: string) => { version: string } };
+    const repository = JSON.parse(read(root, 'package.json')) as Manifest & { engines: { node: string } };
+    const range = repository.engines.node;
+    expect(range).toBe('^20.19.0 || ^22.12.0 || >=24.0.0');
+    expect(semver.satisfies(process.version, range)).toBe(true);
+    const lowest = range.split('||').map((part) => semver.minVersion(part.trim()).version);
+    const lock = JSON.parse(read(root, 'package-lock.json')) as { packages: Record<string, { dev?: boolean; engines?: { node?: string } }> };
+    const refusing: string[] = [];
+    for (const [path, entry] of Object.entries(lock.packages)) {
+      const wanted = entry.engines?.node;
+      if (!path || entry.dev || !wanted) continue;
+      for (const version of lowest) if (!semver.satisfies(version, wanted)) refusing.push(`${path.replace(/^.*node_modules\//, '')} (${wanted}) refuses ${version}`);
+    }
+    expect(refusing).toEqual(['file-type (>=22) refuses 20.19.0']);
   });
 });

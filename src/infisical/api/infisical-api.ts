@@ -55,13 +55,13 @@ export class InfisicalApi {
   /** Logs in at `path` (e.g. `/api/v1/auth/universal-auth/login`) with the method's JSON body. */
   async login(path: string, body: Record<string, unknown>, target: InfisicalTarget, signal: AbortSignal): Promise<LoginAnswer> {
     const response = await this.#call('login', target, { method: 'POST', url: this.#url(path), json: body, signal });
-    return this.#parsed('login', target, () => parseLoginAnswer(response.body, 'login'));
+    return this.#parsed('login', target, () => parseLoginAnswer(response.body, 'login'), response);
   }
 
   /** `POST /api/v1/auth/token/renew`: a token with a new lifetime (a new JWT on current servers). */
   async renew(accessToken: string, target: InfisicalTarget, signal: AbortSignal): Promise<LoginAnswer> {
     const response = await this.#call('renew', target, { method: 'POST', url: this.#url('/api/v1/auth/token/renew'), json: { accessToken }, signal });
-    return this.#parsed('renew', target, () => parseLoginAnswer(response.body, 'renew'));
+    return this.#parsed('renew', target, () => parseLoginAnswer(response.body, 'renew'), response);
   }
 
   /** `POST /api/v1/auth/token/revoke`. */
@@ -81,7 +81,7 @@ export class InfisicalApi {
       viewSecretValue: String(query.viewSecretValue ?? true),
     });
     const response = await this.#call('list', target, { method: 'GET', url: this.#url(`/api/v3/secrets/raw?${params}`), headers: bearer(accessToken), signal });
-    return this.#parsed('list', target, () => parseListResponse(response.body, query));
+    return this.#parsed('list', target, () => parseListResponse(response.body, query), response);
   }
 
   /** `GET /api/v1/workspace/:id`: the project's name and environment slugs. */
@@ -95,7 +95,7 @@ export class InfisicalApi {
         name: typeof workspace.name === 'string' ? workspace.name : undefined,
         environments: (workspace.environments as Array<{ slug?: unknown }>).map((e) => e?.slug).filter((s): s is string => typeof s === 'string'),
       };
-    });
+    }, response);
   }
 
   /** `GET /api/v1/folders`: names of the folders directly inside `path` of the target's environment. */
@@ -106,7 +106,7 @@ export class InfisicalApi {
       const folders = (response.body as { folders?: unknown } | undefined)?.folders;
       if (!Array.isArray(folders)) throw new MalformedAnswerError('the folder answer has no "folders" array');
       return (folders as Array<{ name?: unknown }>).map((f) => f?.name).filter((n): n is string => typeof n === 'string');
-    });
+    }, response);
   }
 
   /** `GET /api/status` (no credentials): whether `siteUrl` is an Infisical API. */
@@ -114,8 +114,8 @@ export class InfisicalApi {
     const response = await this.#call('status', target, { method: 'GET', url: this.#url('/api/status'), signal });
     const status = response.body as { message?: unknown; date?: unknown; maxIdentityAccessTokenTTL?: unknown } | undefined;
     if (typeof status !== 'object' || status === null || (typeof status.message !== 'string' && typeof status.date !== 'string')) {
-      const what = response.body === undefined ? 'a body that is not JSON' : 'JSON without the status fields';
-      throw new InfisicalUnreachableError(target, 'not-infisical', `GET /api/status answered with ${what}`);
+      if (response.bodyProblem === 'not-json') throw new InfisicalUnreachableError(target, 'not-infisical', NOT_JSON);
+      throw new InfisicalUnreachableError(target, 'not-infisical', `GET /api/status answered with ${response.body === undefined ? 'an empty body' : 'JSON without the status fields'}`);
     }
     return {
       message: typeof status.message === 'string' ? this.settings.sanitize(status.message) : '',
@@ -148,7 +148,9 @@ export class InfisicalApi {
     });
   }
 
-  #parsed<T>(operation: ApiOperation, target: InfisicalTarget, parse: () => T): T {
+  /** Parses a 2xx answer; one that is not JSON at all (a web page) means `siteUrl` is not the Infisical API. */
+  #parsed<T>(operation: ApiOperation, target: InfisicalTarget, parse: () => T, response: HttpResponse): T {
+    if (response.bodyProblem === 'not-json') throw new InfisicalUnreachableError(target, 'not-infisical', NOT_JSON);
     try {
       return parse();
     } catch (error) {
@@ -159,6 +161,9 @@ export class InfisicalApi {
     }
   }
 }
+
+/** A 2xx answer that is not JSON at all: a web page or another service at `siteUrl`, never the Infisical API. */
+const NOT_JSON = 'it answered with a body that is not JSON (an HTML page or another service?), which the Infisical API never does';
 
 function bearer(accessToken: string): Record<string, string> {
   return { authorization: `Bearer ${accessToken}` };

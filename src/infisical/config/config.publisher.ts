@@ -1,5 +1,6 @@
 import type { ConfigService } from '@nestjs/config';
 import type { LoggerService } from '@nestjs/common';
+import type { NamespaceChange } from './namespace.registry.js';
 
 /** `@nestjs/config`'s own slot for the validated environment (`VALIDATED_ENV_PROPNAME`): never written by secrets. */
 const RESERVED_KEYS = new Set(['_PROCESS_ENV_VALIDATED']);
@@ -45,6 +46,21 @@ export class ConfigPublisher {
         if (PATH_LIKE.test(key)) (service.set as (path: unknown, value: unknown) => void)([key], value);
         else service.set(key as never, value as never);
       }
+    });
+  }
+
+  /** A `registerSecretsAs` namespace: its object goes into the configuration under `namespace` (no change event). */
+  publishNamespace(namespace: string, object: Record<string, unknown>): void {
+    if (this.host) Object.defineProperty(this.host, namespace, { value: object, writable: true, enumerable: true, configurable: true });
+    else if (this.configService) withProcessEnvUnchanged(() => (this.configService!.set as (path: unknown, value: unknown) => void)([namespace], object));
+  }
+
+  /** Changed namespace properties: `ConfigService.set('<namespace>.<property>')` each (one `changes$` event each). */
+  publishNamespaceChanges(namespace: string, changes: readonly NamespaceChange[]): void {
+    const service = this.configService;
+    if (!service) return;
+    withProcessEnvUnchanged(() => {
+      for (const { property, value } of changes) service.set(`${namespace}.${property}` as never, value as never);
     });
   }
 

@@ -1,3 +1,4 @@
+import type { SecretNamespace } from '../config/secret-namespace.definition.js';
 import type { CredentialClass } from '../credentials/credential-rules.js';
 
 /** Static settings of `forRoot()` / `forRootAsync()` that shape the module itself (not resolved by a factory). */
@@ -10,6 +11,12 @@ export interface InfisicalModuleExtras {
    * @default []
    */
   credentials?: CredentialClass[];
+  /**
+   * `registerSecretsAs` namespaces to provide (`@Inject(x.KEY)`) and to put into `ConfigService` (`get('ns.key')`).
+   * The secrets each factory reads become required at bootstrap and on every refresh.
+   * @default []
+   */
+  namespaces?: SecretNamespace[];
 }
 
 /** Secrets to provide by name with `InfisicalModule.forFeature()`. */
@@ -18,4 +25,6 @@ export interface InfisicalFeatureOptions {
   secrets?: string[];
   /** Named groups injectable with `@InjectSecretGroup(name)`; every member must be present at bootstrap. */
   groups?: Record<string, string[]>;
+  /** `registerSecretsAs` namespaces, as in `forRoot`'s `namespaces` (the same name twice gives the same object). */
+  namespaces?: SecretNamespace[];
 }

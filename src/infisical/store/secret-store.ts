@@ -3,6 +3,8 @@ import { inspect } from 'node:util';
 import type { AccessTokenSession } from '../auth/access-token.session.js';
 import type { ConfigPublisher } from '../config/config.publisher.js';
 import type { ConfigValidator } from '../config/config-validator.js';
+import { describeFailure, NamespaceRegistry } from '../config/namespace.registry.js';
+import type { SecretNamespace } from '../config/secret-namespace.definition.js';
 import { InfisicalConfigValidationError, InfisicalSecretNotFoundError } from '../errors/configuration.errors.js';
 import { computeStatus } from '../health/health-status.js';
 import { SHUTDOWN_REVOKE_BUDGET_MS } from '../infisical.defaults.js';
@@ -49,8 +51,11 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   /** `snapshot.values` (a null-prototype object), one property hop closer for the read path. */
   #values: Readonly<Record<string, unknown>> = Object.create(null);
 
+  readonly #namespaces: NamespaceRegistry;
+
   constructor(parts: SecretStoreParts) {
     this.#parts = parts;
+    this.#namespaces = new NamespaceRegistry(parts.publisher);
   }
 
   // ---------------------------------------------------------------------------------------------------- reads
@@ -150,6 +155,14 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     );
   }
 
+  /**
+   * The live object of a `registerSecretsAs` namespace (built now; the secrets it reads become required).
+   * @internal
+   */
+  namespace<T extends object>(definition: SecretNamespace<T>): T {
+    return this.#namespaces.register(definition, this.#values, (keys, by) => this.requireKeys(keys, by));
+  }
+
   // ------------------------------------------------------------------------------------------------- refresh
 
   /**
@@ -195,6 +208,9 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     const label = (k: string) => `${k} (${keys[k]?.version !== undefined ? `v${keys[k]!.version}` : (keys[k]?.source ?? 'removed')})`;
     this.#parts.logger.log(`Infisical refresh: ${changed.size} key(s) changed: ${StoreLogger.listKeys([...changed].sort(), label)}`);
     this.#parts.publisher.publishChanges(changed, snapshot.values);
+    this.#namespaces.update(snapshot.values, (namespace, error) =>
+      this.#parts.logger.write('error', `registerSecretsAs('${namespace}') threw ${describeFailure(error)} on the refreshed values; it keeps its last object.`),
+    );
     for (const listener of this.#listeners) {
       try {
         listener(changed);

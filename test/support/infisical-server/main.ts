@@ -17,6 +17,15 @@ function argValue(args: string[], name: string): string | undefined {
   return inline?.slice(name.length + 1);
 }
 
+/** One line for a busy port: which port, where it came from, and what to change. */
+function portInUse(port: number, fromFlag: boolean): Error {
+  const source = fromFlag ? '--port' : process.env['INFISICAL_LOCAL_PORT'] !== undefined ? 'INFISICAL_LOCAL_PORT' : `the default ${DEFAULT_LOCAL_PORT}`;
+  return new Error(
+    `Port ${port} on 127.0.0.1 (from ${source}) is already in use — is another local Infisical or npm run demo running? ` +
+      'Choose another port: npm run infisical:local -- --port 8082, or INFISICAL_LOCAL_PORT=8082 (0 = any free port).',
+  );
+}
+
 export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
   const rawPort = argValue(args, '--port') ?? process.env['INFISICAL_LOCAL_PORT'] ?? String(DEFAULT_LOCAL_PORT);
   const port = Number(rawPort);
@@ -24,7 +33,9 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
   const seedArg = argValue(args, '--seed');
   const seedPath = seedArg ? resolve(seedArg) : DEMO_SEED_PATH;
 
-  const { server, seed, connection } = await startDemoServer(port, seedPath);
+  const { server, seed, connection } = await startDemoServer(port, seedPath).catch((error: unknown) => {
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse(port, argValue(args, '--port') !== undefined) : error;
+  });
   const lines = [
     `Local Infisical listening on ${server.url}  (seed: ${seedPath})`,
     '',

@@ -39,6 +39,11 @@ export class Router {
     return this;
   }
 
+  /** `METHOD /path/:param` of every route, in registration order (what the admin README documents). */
+  list(): string[] {
+    return this.routes.map((r) => `${r.method} /${r.segments.join('/')}`);
+  }
+
   /** HEAD falls back to GET routes (fastify exposeHeadRoutes). */
   match(method: string, pathname: string): RouteMatch | undefined {
     const parts = pathname.split('/').filter((s) => s.length > 0);

@@ -1,11 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { ConfigurableModuleBuilder, Inject, Injectable, Module, type INestApplication, type Type } from '@nestjs/common';
+import { ConfigService, type ConfigType } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { GeminiCredentials, SecretStore } from 'nestjs-infisical';
+import { GeminiCredentials, InfisicalModule, InjectSecret, registerSecretsAs, SecretRef, SecretStore } from 'nestjs-infisical';
 import { AppModule, GeminiClient } from '../src/app.module';
 
 // The local Infisical-compatible server started by test/consumers/run.sh: connection and identity in INFISICAL_*,
@@ -58,11 +58,41 @@ function verifyInfisical(...args: string[]): Promise<{ code: number; stdout: str
   });
 }
 
+// A database-style module (TypeORM, Mongoose, Bull): forRootAsync({ inject, useFactory }).
+const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } = new ConfigurableModuleBuilder<{ url: string }>()
+  .setClassMethodName('forRoot')
+  .build();
+@Module({})
+class DatabaseModule extends DatabaseModuleBase {}
+
+const databaseConfig = registerSecretsAs('database', (secrets) => ({ url: secrets.DATABASE_URL as string }));
+
+@Injectable()
+class Repository {
+  constructor(
+    @Inject(databaseConfig.KEY) readonly db: ConfigType<typeof databaseConfig>,
+    @InjectSecret('DATABASE_URL') readonly url: SecretRef,
+  ) {}
+}
+
+@Module({
+  imports: [
+    AppModule,
+    DatabaseModule.forRootAsync({
+      inject: [ConfigService, SecretStore], // SecretStore: wait for the Infisical values
+      useFactory: (config: ConfigService) => ({ url: config.getOrThrow<string>('DATABASE_URL') }),
+    }),
+    InfisicalModule.forFeature({ secrets: ['DATABASE_URL'], namespaces: [databaseConfig] }),
+  ],
+  providers: [Repository],
+})
+class DatabaseAppModule {}
+
 describe('nestjs-infisical in a NestJS 11 CommonJS application', () => {
   let app: INestApplication | undefined;
 
-  async function boot(): Promise<INestApplication> {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  async function boot(module: Type<unknown> = AppModule): Promise<INestApplication> {
+    const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
     app = moduleRef.createNestApplication({ logger: ['error'] });
     await app.init();
     return app;
@@ -151,6 +181,43 @@ describe('nestjs-infisical in a NestJS 11 CommonJS application', () => {
     const recovered = await http.get('/health/infisical');
     expect(recovered.status).toBe(200);
     expect(recovered.body.info.infisical).toMatchObject({ status: 'up', stale: false, consecutiveFailures: 0 });
+  });
+});
+
+describe('NestJS 11: other modules, namespaces and forFeature keys', () => {
+  const first = 'postgres://app:first-consumer-db-password@db.internal:5432/app';
+  const rotated = 'postgres://app:rotated-consumer-db-password@db.internal:5432/app';
+  let app: INestApplication | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await admin('DELETE', 'secrets', { projectId, environment, key: 'DATABASE_URL' }).catch(() => undefined);
+  });
+
+  it('a forRootAsync factory reads DATABASE_URL through ConfigService; a registerSecretsAs namespace follows a rotation; a deleted forFeature key keeps its last value', async () => {
+    await admin('POST', 'secrets', { projectId, environment, key: 'DATABASE_URL', value: first });
+    const moduleRef = await Test.createTestingModule({ imports: [DatabaseAppModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    const config = app.get(ConfigService);
+    const repository = app.get(Repository);
+    const store = app.get(SecretStore);
+    expect(app.get(DATABASE_OPTIONS)).toEqual({ url: first });
+    expect([repository.db.url, config.get('database.url'), repository.url.value]).toEqual([first, first, first]);
+
+    await admin('POST', 'secrets', { projectId, environment, key: 'DATABASE_URL', value: rotated });
+    await expect(store.refresh()).resolves.toBe(true);
+    expect([repository.db.url, config.get('database.url'), repository.url.value]).toEqual([rotated, rotated, rotated]);
+
+    await admin('DELETE', 'secrets', { projectId, environment, key: 'DATABASE_URL' });
+    await expect(store.refresh()).resolves.toBe(false);
+    const health = await request(app.getHttpServer()).get('/health/infisical');
+    expect(health.status).toBe(200);
+    expect(health.body.info.infisical).toMatchObject({ status: 'up', stale: true }); // terminus 11: no degraded()
+    expect(health.body.info.infisical.lastError).toContain('DATABASE_URL');
+    expect([repository.db.url, config.get('database.url'), repository.url.value]).toEqual([rotated, rotated, rotated]);
+    expect(health.text).not.toContain(rotated);
   });
 });
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { ConfigurableModuleBuilder, Inject, Injectable, Module, type INestApplication, type Type } from '@nestjs/common';
+import { ConfigService, type ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { afterEach, describe, it } from 'node:test';
-import { GeminiCredentials, InfisicalModule, SecretStore } from 'nestjs-infisical';
+import { GeminiCredentials, InfisicalModule, InjectSecret, registerSecretsAs, SecretRef, SecretStore } from 'nestjs-infisical';
 import { AppModule, GeminiClient } from '../src/app.module.js';
 
 // The local Infisical-compatible server started by test/consumers/run.sh: connection and identity in INFISICAL_*,
@@ -68,12 +68,42 @@ function verifyInfisical(...args: string[]): Promise<{ code: number; stdout: str
   });
 }
 
+// A database-style module (TypeORM, Mongoose, Bull): forRootAsync({ inject, useFactory }).
+const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } = new ConfigurableModuleBuilder<{ url: string }>()
+  .setClassMethodName('forRoot')
+  .build();
+@Module({})
+class DatabaseModule extends DatabaseModuleBase {}
+
+const databaseConfig = registerSecretsAs('database', (secrets) => ({ url: secrets.DATABASE_URL as string }));
+
+@Injectable()
+class Repository {
+  constructor(
+    @Inject(databaseConfig.KEY) readonly db: ConfigType<typeof databaseConfig>,
+    @InjectSecret('DATABASE_URL') readonly url: SecretRef,
+  ) {}
+}
+
+@Module({
+  imports: [
+    AppModule,
+    DatabaseModule.forRootAsync({
+      inject: [ConfigService, SecretStore], // SecretStore: wait for the Infisical values
+      useFactory: (config: ConfigService) => ({ url: config.getOrThrow<string>('DATABASE_URL') }),
+    }),
+    InfisicalModule.forFeature({ secrets: ['DATABASE_URL'], namespaces: [databaseConfig] }),
+  ],
+  providers: [Repository],
+})
+class DatabaseAppModule {}
+
 describe('nestjs-infisical in a NestJS 12 ESM application', () => {
   let app: INestApplication | undefined;
   let baseUrl = '';
 
-  async function boot(): Promise<INestApplication> {
-    app = await NestFactory.create(AppModule, { logger: ['error'], abortOnError: false });
+  async function boot(module: Type<unknown> = AppModule): Promise<INestApplication> {
+    app = await NestFactory.create(module, { logger: ['error'], abortOnError: false });
     await app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     return app;
@@ -115,6 +145,7 @@ describe('nestjs-infisical in a NestJS 12 ESM application', () => {
     assert.equal(details['source'], 'infisical');
     assert.equal(details['environment'], environment);
     assert.equal(details['consecutiveFailures'], 0);
+    // names, sources, versions and coordinates only: never a value
     assert.deepEqual(Object.keys((details['keys'] as Record<string, unknown>)['GEMINI_API_KEY'] as object).sort(), ['environment', 'projectId', 'secretPath', 'source', 'version']);
     assert.ok((details['keyCount'] as number) > 1);
     assert.equal(leaksIn(text), 0);
@@ -171,6 +202,45 @@ describe('nestjs-infisical in a NestJS 12 ESM application', () => {
     assert.equal(recovered.status, 200);
     assert.equal(recovered.body.details['infisical']?.['status'], 'up');
     assert.equal(recovered.body.details['infisical']?.['stale'], false);
+  });
+});
+
+describe('NestJS 12: other modules, namespaces and forFeature keys', () => {
+  const first = 'postgres://app:first-consumer-db-password@db.internal:5432/app';
+  const rotated = 'postgres://app:rotated-consumer-db-password@db.internal:5432/app';
+  let app: INestApplication | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await admin('DELETE', 'secrets', { projectId, environment, key: 'DATABASE_URL' }).catch(() => undefined);
+  });
+
+  it('a forRootAsync factory reads DATABASE_URL through ConfigService; a registerSecretsAs namespace follows a rotation; a deleted forFeature key keeps its last value', async () => {
+    await admin('POST', 'secrets', { projectId, environment, key: 'DATABASE_URL', value: first });
+    app = await NestFactory.create(DatabaseAppModule, { logger: false, abortOnError: false });
+    await app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    const config = app.get(ConfigService);
+    const repository = app.get(Repository);
+    const store = app.get(SecretStore);
+    assert.deepEqual(app.get(DATABASE_OPTIONS), { url: first });
+    assert.deepEqual([repository.db.url, config.get('database.url'), repository.url.value], [first, first, first]);
+
+    await admin('POST', 'secrets', { projectId, environment, key: 'DATABASE_URL', value: rotated });
+    assert.equal(await store.refresh(), true);
+    assert.deepEqual([repository.db.url, config.get('database.url'), repository.url.value], [rotated, rotated, rotated]);
+
+    await admin('DELETE', 'secrets', { projectId, environment, key: 'DATABASE_URL' });
+    assert.equal(await store.refresh(), false);
+    const response = await fetch(`${url}/health/infisical`);
+    const text = await response.text();
+    assert.equal(response.status, 200);
+    const details = (JSON.parse(text) as Health['body']).details['infisical'];
+    assert.equal(details?.['status'], 'degraded');
+    assert.match(String(details?.['lastError']), /DATABASE_URL/);
+    assert.deepEqual([repository.db.url, config.get('database.url'), repository.url.value], [rotated, rotated, rotated]);
+    assert.ok(!text.includes(rotated));
   });
 });
 
