@@ -48,7 +48,7 @@ describe('malformed login answers', () => {
       const { error, logs } = await bootstrapFailure(server, { startupTimeoutMs: 400 });
       expect(error).toBeInstanceOf(InfisicalError);
       expect((error as InfisicalError).transient).toBe(true);
-      expect(error.message).toMatch(/no usable "accessToken"|not a JSON object|does not answer like the Infisical API/);
+      expect(error.message).toMatch(/no usable "accessToken"|not a JSON object|does not answer like the Infisical API|a body that is not JSON/);
       expect(error.message).not.toMatch(/[\r\n]X-Injected/);
       expect(server.requestsTo('login').length).toBeGreaterThanOrEqual(1);
       expect(server.requestsTo('list')).toHaveLength(0);
@@ -62,7 +62,7 @@ describe('malformed login answers', () => {
       await app.advanceUntil(() => app!.health().consecutiveFailures === 1);
       const health = app.health();
       expect(health).toMatchObject({ status: 'degraded', consecutiveFailures: 1 });
-      expect(String(health.lastError)).toMatch(/no usable "accessToken"|not a JSON object|does not answer like the Infisical API/);
+      expect(String(health.lastError)).toMatch(/no usable "accessToken"|not a JSON object|does not answer like the Infisical API|a body that is not JSON/);
       // the first back-off step, not the 5-minute cap reserved for answers that need a human
       expect(Date.parse(String(health.nextRefreshAt)) - app.clock.now()).toBeLessThanOrEqual(BACKOFF_BASE_MS);
       expect(app.store.get('APP_GREETING')).toBe(GOOD_SECRETS.APP_GREETING);

@@ -53,10 +53,15 @@ describe('start-up deadline, transient faults at bootstrap and the last-known-go
     await first.close();
   }
 
+  /**
+   * Runs a bootstrap; `ms` is the time from its first request to Infisical (where the deadline starts, after Nest
+   * has compiled the module) to its outcome, so a loaded machine's compile time does not count against the deadline.
+   */
   async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; outcome: T | Error }> {
-    const started = performance.now();
+    const before = server.requests.length;
     const outcome = await run().catch((error: Error) => error);
-    return { ms: performance.now() - started, outcome };
+    const first = server.requests[before];
+    return { ms: first ? performance.now() - first.startedAt : Number.NaN, outcome };
   }
 
   it('decides within the deadline against a hung server (the SDK alone would wait ~66 s)', async () => {
