@@ -5,6 +5,7 @@ import { ConfigValidator } from '../config/config-validator.js';
 import type { CredentialDefinition } from '../credentials/credential-rules.js';
 import { describeTargets } from '../errors/describe-target.js';
 import { InfisicalError } from '../errors/infisical.error.js';
+import { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
@@ -57,7 +58,11 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
   }
 
   const target = options.sources[0]!;
-  const { api, session } = connectToInfisical({ ...options, auth: options.auth }, clock, redactor);
+  const metrics = await InfisicalMetrics.create({ projectId: target.projectId, environment: target.environment, state, clock });
+  const { api, session } = connectToInfisical({ ...options, auth: options.auth }, clock, redactor, {
+    onLogin: () => metrics.login(),
+    onRenew: () => metrics.renewal(),
+  });
   const loader = new SecretLoader({
     api,
     session,
@@ -81,8 +86,10 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
     ttlSeconds: options.cacheTtlSeconds,
     logger,
     target,
+    onRefresh: (outcome) => metrics.refresh(outcome),
   });
   store = new SecretStore({ ...common, scheduler, session, cache });
+  store.onClose(() => metrics.close());
   try {
     const started = clock.now();
     const { snapshot, fallbackCause } = await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target });
