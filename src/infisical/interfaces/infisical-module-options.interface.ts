@@ -19,6 +19,20 @@ export interface PersistentCacheOptions {
   key?: string;
 }
 
+/**
+ * Opt-in receiver of Infisical's project webhook (Project Settings → Webhooks, type "General", with a secret key):
+ * mounted as `POST <path>` on the application's HTTP adapter (Express or Fastify). A correctly signed
+ * `secrets.modified` event for one of the sources (same project and environment, the source's folder or below it
+ * when recursive) triggers a refresh at once (at most one per second; later events coalesce). Bad signatures,
+ * timestamps older than 5 minutes and replays get 401 with no detail.
+ */
+export interface WebhookOptions {
+  /** The webhook's secret key, as entered in Infisical (env `INFISICAL_WEBHOOK_SECRET`). */
+  secret: string;
+  /** Route of the receiver. @default '/webhooks/infisical' */
+  path?: string;
+}
+
 /** Options of `InfisicalModule.forRoot()` / the object returned by `forRootAsync({ useFactory })`. */
 export interface InfisicalModuleOptions {
   /**
@@ -89,4 +103,6 @@ export interface InfisicalModuleOptions {
   fetch?: typeof fetch;
   /** Health lists per-key details for at most this many keys; past it only counts are reported. @default 500 */
   healthMaxKeys?: number;
+  /** Webhook receiver: refresh as soon as Infisical reports a change. @default undefined (off) */
+  webhook?: WebhookOptions;
 }

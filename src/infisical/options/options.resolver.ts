@@ -15,11 +15,13 @@ import { describeValue, OptionReader } from './option-readers.js';
 import type { ResolvedInfisicalOptions } from './resolved-options.js';
 import { resolveSiteUrl } from './site-url.option.js';
 import { resolveSources } from './sources.option.js';
+import { resolveWebhook } from '../webhook/webhook.option.js';
 
 const KNOWN_OPTIONS = new Set<string>([
   'enabled', 'siteUrl', 'projectId', 'environment', 'secretPath', 'recursive', 'includeImports', 'expandSecretReferences',
   'sources', 'auth', 'cacheTtlSeconds', 'startupTimeoutMs', 'requestTimeoutMs', 'maxStaleSeconds', 'schema',
   'requiredKeys', 'persistentCache', 'revokeTokenOnShutdown', 'fetch', 'healthMaxKeys',
+  'webhook',
 ]);
 
 /** Settings of `forRoot` / `forRootAsync` itself that end up in the options by mistake (e.g. from `useFactory`). */
@@ -104,6 +106,7 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
     revokeTokenOnShutdown: reader.boolean('revokeTokenOnShutdown', false),
     fetch: raw.fetch as typeof fetch | undefined,
     healthMaxKeys: reader.integer('healthMaxKeys', DEFAULT_HEALTH_MAX_KEYS, 0, 100_000, 'keys'),
+    webhook: resolveWebhook(reader, raw.webhook, enabled),
   };
   if (reader.problems.length) throw new InfisicalOptionsError(reader.problems);
   return resolved;

@@ -8,6 +8,7 @@ import { InfisicalError } from '../errors/infisical.error.js';
 import { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
+import { attachWebhook } from '../webhook/attach-webhook.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
 import { SecretRedactor } from '../redaction/secret-redactor.js';
@@ -90,6 +91,8 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
   });
   store = new SecretStore({ ...common, scheduler, session, cache });
   store.onClose(() => metrics.close());
+  const current = store;
+  attachWebhook(store, options, { clock, metrics, logger, refresh: () => current.refreshNow() });
   try {
     const started = clock.now();
     const { snapshot, fallbackCause } = await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target });
