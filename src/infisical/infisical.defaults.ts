@@ -49,6 +49,9 @@ export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 /** Notices of a change (webhooks, fleet notices) start at most one refresh per this interval; later ones coalesce. */
 export const CHANGE_REFRESH_MIN_INTERVAL_MS = 1000;
 
+/** Longest wait for one Redis command (or the first connection) before an instance polls Infisical on its own. */
+export const FLEET_REDIS_TIMEOUT_MS = 1000;
+
 /** Nest logger context used by every log line of the module. */
 export const INFISICAL_LOGGER_CONTEXT = 'Infisical';
 

@@ -33,6 +33,24 @@ export interface WebhookOptions {
   path?: string;
 }
 
+/**
+ * Opt-in fleet coordination on Redis (needs the `redis` package, node-redis 5): one instance per TTL window reads
+ * Infisical and publishes the answer as an encrypted snapshot; the others read it from Redis (a new instance too,
+ * at bootstrap, without logging in, when the snapshot is younger than the TTL). A webhook received by one instance
+ * is announced to all. When Redis is down or slow, every instance reads Infisical itself; no error is served.
+ */
+export interface FleetOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…` (env `INFISICAL_REDIS_URL`). */
+  redisUrl: string;
+  /**
+   * Key material for the snapshot's AES-256-GCM key (HKDF-SHA256), the same on every instance, at least 32 characters.
+   * @default the machine identity's client secret
+   */
+  key?: string;
+  /** Prefix of the Redis keys and channel. @default 'nestjs-infisical' */
+  keyPrefix?: string;
+}
+
 /** Options of `InfisicalModule.forRoot()` / the object returned by `forRootAsync({ useFactory })`. */
 export interface InfisicalModuleOptions {
   /**
@@ -105,4 +123,6 @@ export interface InfisicalModuleOptions {
   healthMaxKeys?: number;
   /** Webhook receiver: refresh as soon as Infisical reports a change. @default undefined (off) */
   webhook?: WebhookOptions;
+  /** Fleet coordination on Redis: one Infisical read per TTL window for all instances. @default undefined (off) */
+  fleet?: FleetOptions;
 }

@@ -1,4 +1,5 @@
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
+import type { ResolvedFleetOptions } from '../fleet/fleet.option.js';
 import type { ResolvedWebhookOptions } from '../webhook/webhook.option.js';
 import type { ConfigSchema } from '../interfaces/infisical-module-options.interface.js';
 
@@ -33,4 +34,5 @@ export interface ResolvedInfisicalOptions {
   fetch: typeof fetch | undefined;
   healthMaxKeys: number;
   webhook: ResolvedWebhookOptions | undefined;
+  fleet: ResolvedFleetOptions | undefined;
 }

@@ -9,10 +9,12 @@ import { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
 import { attachWebhook } from '../webhook/attach-webhook.js';
+import { createFleet, joinFleet } from '../fleet/attach-fleet.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
 import { SecretRedactor } from '../redaction/secret-redactor.js';
 import { LastKnownGoodCache } from './last-known-good.cache.js';
+import type { CacheBinding } from './snapshot-envelope.js';
 import { RefreshScheduler } from './refresh.scheduler.js';
 import { SecretLoader } from './secret.loader.js';
 import { SecretSnapshot } from './secret-snapshot.js';
@@ -77,10 +79,11 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
     warn: (message) => logger.warnOnce(message),
   });
   const cache = lastKnownGoodCache(options);
+  const fleet = await createFleet(options, { loader, binding: bindingOf(options), clock, metrics, logger });
   let store: SecretStore | undefined;
   const scheduler = new RefreshScheduler({
     state,
-    load: (signal) => loader.load(signal, { diagnose: false }),
+    load: (signal) => (fleet ? fleet.load(signal) : loader.load(signal, { diagnose: false })),
     accept: (snapshot) => store?.accept(snapshot),
     clock,
     random,
@@ -92,11 +95,20 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
   store = new SecretStore({ ...common, scheduler, session, cache });
   store.onClose(() => metrics.close());
   const current = store;
-  attachWebhook(store, options, { clock, metrics, logger, refresh: () => current.refreshNow() });
+  const upstreamRefresh = () => {
+    fleet?.readUpstreamNext();
+    return current.refreshNow();
+  };
+  attachWebhook(store, options, { clock, metrics, logger, refresh: upstreamRefresh });
   try {
     const started = clock.now();
-    const { snapshot, fallbackCause } = await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target });
+    if (fleet) await joinFleet(fleet, store, clock);
+    const fromFleet = await fleet?.bootstrap();
+    const { snapshot, fallbackCause } = fromFleet
+      ? { snapshot: fromFleet, fallbackCause: undefined }
+      : await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target });
     store.install(snapshot);
+    if (fleet && !fromFleet && !fallbackCause) void fleet.publish(snapshot, false);
     if (fallbackCause && cache) {
       scheduler.recordFailure(fallbackCause);
       logger.warn(
@@ -116,10 +128,14 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
   }
 }
 
+/** What a stored snapshot (file or Redis) is bound to: the site and the ordered sources. */
+function bindingOf(options: ResolvedInfisicalOptions): CacheBinding {
+  return { siteUrl: options.siteUrl, sources: options.sources.map(({ projectId, environment, secretPath }) => ({ projectId, environment, secretPath })) };
+}
+
 function lastKnownGoodCache(options: ResolvedInfisicalOptions): LastKnownGoodCache | undefined {
   if (!options.persistentCache) return undefined;
-  const binding = { siteUrl: options.siteUrl, sources: options.sources.map(({ projectId, environment, secretPath }) => ({ projectId, environment, secretPath })) };
-  return new LastKnownGoodCache(options.persistentCache.path, options.persistentCache.key, binding);
+  return new LastKnownGoodCache(options.persistentCache.path, options.persistentCache.key, bindingOf(options));
 }
 
 /** `8 keys in 23 ms — infisical: A (v1), …; env: PORT; default: LOG_FORMAT`. */
