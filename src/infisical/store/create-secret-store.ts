@@ -79,6 +79,7 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
     warn: (message) => logger.warnOnce(message),
   });
   const cache = lastKnownGoodCache(options);
+  redactor.add('credentials', options.webhook?.secret, options.fleet && new URL(options.fleet.redisUrl).password);
   const fleet = await createFleet(options, { loader, binding: bindingOf(options), clock, metrics, logger });
   let store: SecretStore | undefined;
   const scheduler = new RefreshScheduler({
