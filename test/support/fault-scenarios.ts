@@ -2,6 +2,7 @@
  * The mid-run faults every resilience test goes through: how to break the local Infisical server, what the module
  * must report, and how to mend it. Shared by the fault tests and the leak scan.
  */
+import { RETRY_AFTER_JITTER_MS } from '../../src/infisical/infisical.defaults.js';
 import { APP_DEV, APP_PROJECT_ID, APP_VALUES } from './fixtures/app-seed.js';
 import type { LocalInfisicalServer } from './infisical-server/index.js';
 
@@ -71,7 +72,7 @@ export const faultScenarios: FaultScenario[] = [
     breakIt: (s) => s.injectFault({ kind: 'rate-limit', retryAfterSeconds: 120, ...onList }),
     error: /InfisicalRateLimitError: .*asked to retry in 120 s/,
     mend: (s) => s.clearFaults(),
-    retryWithinMs: 120_000,
+    retryWithinMs: 120_000 + RETRY_AFTER_JITTER_MS, // Retry-After plus its jitter
   },
   {
     name: 'the client secret revoked',
