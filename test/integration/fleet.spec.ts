@@ -124,6 +124,28 @@ describe('fleet coordination on Redis (three instances, one Redis, one Infisical
     expect(apps.map((a) => a.store.status().state)).toEqual(['degraded', 'degraded', 'degraded']);
   });
 
+  it('Redis down at start-up: the instance starts on its own polling, joins once Redis is up, and closes promptly', async () => {
+    await redis.stop();
+    await startFleet(2);
+    expect([lists(), apps.map((a) => a.store.status().state)]).toEqual([2, ['up', 'up']]);
+    await redis.start();
+    for (let i = 0; i < 40 && found('log', 'rejoins the fleet') < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // real time for the clients to connect
+      await advance(TTL * 1000);
+    }
+    const after = lists();
+    await advance(TTL * 1000 * 3);
+    expect(lists() - after).toBeLessThanOrEqual(3);
+  });
+
+  it('Redis never reachable: reads Infisical on its own, serves no error, and shuts down without waiting for Redis', async () => {
+    await redis.stop();
+    await startFleet(1);
+    await advance(TTL * 1100);
+    expect([lists(), apps[0]!.store.status().state]).toEqual([2, 'up']);
+    await apps[0]!.close(); // afterEach would hang if closing waited for the connection
+  });
+
   it('the snapshot in Redis is encrypted: no secret value in any key', async () => {
     await startFleet(1);
     const client = createClient({ url: redis.url });

@@ -47,21 +47,34 @@ export async function connectRedis(url: string, onError: (error: Error) => void)
     get ready() {
       return client.isReady;
     },
-    get: (key) => bounded(() => client.get(key)),
-    setIfAbsent: async (key, value, ttlMs) => (await bounded(() => client.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }))) === 'OK',
+    get: (key) => bounded(() => ready(client).get(key)),
+    setIfAbsent: async (key, value, ttlMs) => (await bounded(() => ready(client).set(key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }))) === 'OK',
     set: async (key, value, ttlMs) => {
-      await bounded(() => client.set(key, value, { expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }));
+      await bounded(() => ready(client).set(key, value, { expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }));
     },
     publish: async (channel, message) => {
-      await bounded(() => client.publish(channel, message));
+      await bounded(() => ready(client).publish(channel, message));
     },
-    subscribe: (channel, listener) => bounded(() => subscriber.subscribe(channel, (message: string) => listener(message))),
+    subscribe: (channel, listener) => bounded(() => ready(subscriber).subscribe(channel, (message: string) => listener(message))),
     close: async () => {
+      // A connected client quits politely; one still (re)connecting is destroyed at once (shutdown never waits for Redis).
+      await Promise.allSettled([client, subscriber].map((c) => (c.isReady ? bounded(() => c.close()) : undefined)));
+      for (const c of [client, subscriber]) {
+        try {
+          if (c.isOpen) c.destroy();
+        } catch {
+          // already closed
+        }
+      }
       await connecting;
-      await Promise.allSettled([client, subscriber].map((c) => (c.isOpen ? c.close() : undefined)));
-      for (const c of [client, subscriber]) if (c.isOpen) c.destroy();
     },
   };
+}
+
+/** The client, when it is connected; a command to a client that is (re)connecting fails at once. */
+function ready(client: Client): Client {
+  if (!client.isReady) throw new RedisUnavailableError('Redis is not connected');
+  return client;
 }
 
 /** `promise`, or a rejection after FLEET_REDIS_TIMEOUT_MS of real time (a slow Redis counts as a Redis that is down). */
