@@ -17,11 +17,12 @@ import { runBootstrap, type BootstrapResult } from './scenarios/bootstrap.js';
 import { runMemory, type MemoryResult } from './scenarios/memory.js';
 import { runReadPath, type ReadPathResult } from './scenarios/read-path.js';
 import { runUpstream, type UpstreamResult } from './scenarios/upstream-load.js';
+import { runFleetRedis, type FleetRedisResult } from './scenarios/fleet-redis.js';
 
 const quick = process.argv.includes('--quick');
 const config = quick
-  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1 }
-  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5 };
+  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1, fleetInstances: 20, fleetWindows: 6 }
+  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5, fleetInstances: 200, fleetWindows: 10 };
 const LATENCIES = [0, 20];
 
 if (typeof globalThis.gc !== 'function') {
@@ -43,6 +44,9 @@ const upstream: UpstreamResult = await runUpstream({ windows: config.windows, re
 Logger.overrideLogger(false);
 log(`memory (${config.memoryRounds} + 1 child processes per variant)…`);
 const memory: MemoryResult = await runMemory({ rounds: config.memoryRounds });
+log(`fleet on Redis (${config.fleetInstances} instances, ${config.fleetWindows} TTL windows, Redis killed for 2)…`);
+const fleetRedis: FleetRedisResult = await runFleetRedis({ instances: config.fleetInstances, windows: config.fleetWindows, outageWindows: 2 });
+Logger.overrideLogger(false);
 const durationSeconds = (Date.now() - started) / 1000;
 
 // ------------------------------------------------------------------------------------------------------ table
@@ -160,6 +164,34 @@ rows.push('rule');
     tick(m.deltaRssMb <= m.targetMb),
   ]);
 }
+rows.push('rule');
+{
+  const f = fleetRedis;
+  rows.push([
+    '5 fleet on Redis',
+    `${f.instances} instances × ${f.windows - f.outage.windows} windows up (TTL 60 s)`,
+    `${counts(f.listsPerWindowUp)} lists per window`,
+    `boot: ${f.bootstrap.listRequests} list, ${f.bootstrap.logins} login for all; ${f.logins} logins in all (incl. the outage)`,
+    '≤ 1 per window (without: one per instance)',
+    tick(f.bootstrap.listRequests === 1 && f.listsPerWindowUp.every((n) => n <= 1)),
+  ]);
+  rows.push([
+    '',
+    'rotation via one webhook',
+    ms(f.propagation.ms),
+    `until all ${f.propagation.instances} serve it; ${f.propagation.listRequests} list request`,
+    '≤ 1000 ms, all',
+    tick(f.propagation.ms <= 1000 && f.propagation.instances === f.instances),
+  ]);
+  rows.push([
+    '',
+    `Redis killed for ${f.outage.windows} windows`,
+    `${f.outage.failedReads} failed reads`,
+    `of ${f.outage.reads}; lists per window while down ${f.outage.listsPerWindow.join('/')} (own polling); rejoined in ${fmt(f.outage.rejoinedAfterMs, 0)} ms, then ${f.outage.listsPerWindowAfter.join('/')}`,
+    '0 failed, rejoin',
+    tick(f.outage.failedReads === 0 && f.outage.listsPerWindowAfter.every((n) => n <= 1)),
+  ]);
+}
 
 const header = ['Scenario', 'Measure', 'Median', 'Detail', 'Target', 'Met'];
 const targets = [
@@ -171,6 +203,7 @@ const targets = [
   upstream.fleet.jitterMet,
   memory.deltaHeapUsedMb <= memory.targetMb,
   memory.deltaRssMb <= memory.targetMb,
+  fleetRedis.met,
 ];
 const runs = `bootstrap ${config.bootstrapRounds} rounds (+${config.warmupRounds} warm-up), read path ${config.readRounds} × ${config.readIterations.toLocaleString('en-US')}, memory ${config.memoryRounds} per variant`;
 console.log('');
@@ -198,6 +231,7 @@ const report = {
   readPath,
   upstream,
   memory,
+  fleetRedis,
 };
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 await writeFile(`${resultsDir}latest.json`, `${JSON.stringify(report, null, 2)}\n`);

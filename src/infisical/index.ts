@@ -5,7 +5,7 @@ export { InfisicalModule } from './infisical.module.js';
 /** Types of the `forRoot` / `forRootAsync` arguments (options plus the static extras). */
 export { INFISICAL_OPTIONS_TYPE, INFISICAL_ASYNC_OPTIONS_TYPE } from './infisical.module-definition.js';
 /** Options and their parts. */
-export type { ConfigSchema, ConfigSchemaClass, InfisicalModuleOptions, PersistentCacheOptions } from './interfaces/infisical-module-options.interface.js';
+export type { ConfigSchema, ConfigSchemaClass, FleetOptions, InfisicalModuleOptions, PersistentCacheOptions, WebhookOptions } from './interfaces/infisical-module-options.interface.js';
 export type { InfisicalAuthOptions, TokenAuthCredentials, UniversalAuthCredentials } from './interfaces/infisical-auth.interface.js';
 export type { InfisicalSourceOptions, InfisicalTarget } from './interfaces/infisical-source.interface.js';
 export type { InfisicalFeatureOptions, InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';

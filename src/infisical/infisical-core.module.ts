@@ -7,6 +7,7 @@ import { systemClock } from './infisical.clock.js';
 import { createNamespaceProviders, createStore, validCredentialClasses } from './infisical.providers.js';
 import type { InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 import { SecretStore } from './store/secret-store.js';
+import { InfisicalWebhookMount } from './webhook/webhook.mount.js';
 
 /**
  * Holds the options and the secret store of one `forRoot*` registration. It imports the static `ConfigModule`, so
@@ -34,6 +35,7 @@ export function assembleInfisicalModule(definition: DynamicModule, extras: Infis
         useFactory: createStore,
         inject: [INFISICAL_MODULE_OPTIONS, INFISICAL_MODULE_EXTRAS, INFISICAL_CLOCK, ConfigService, { token: NEST_CONFIGURATION_TOKEN, optional: true }],
       },
+      InfisicalWebhookMount,
     ],
     exports: [SecretStore],
   };

@@ -40,6 +40,18 @@ export const MIN_MASKED_LENGTH = 6;
 /** Masked values of earlier snapshots are forgotten after this many newer snapshots. */
 export const MASK_RETAINED_GENERATIONS = 3;
 
+/** Where the webhook receiver listens unless `webhook.path` says otherwise. */
+export const DEFAULT_WEBHOOK_PATH = '/webhooks/infisical';
+/** A webhook whose signed timestamp is further than this from now is refused (replays within it are refused too). */
+export const WEBHOOK_MAX_AGE_MS = 300_000;
+/** Largest webhook body read (Infisical's payloads are well under 1 KB). */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+/** Notices of a change (webhooks, fleet notices) start at most one refresh per this interval; later ones coalesce. */
+export const CHANGE_REFRESH_MIN_INTERVAL_MS = 1000;
+
+/** Longest wait for one Redis command (or the first connection) before an instance polls Infisical on its own. */
+export const FLEET_REDIS_TIMEOUT_MS = 1000;
+
 /** Nest logger context used by every log line of the module. */
 export const INFISICAL_LOGGER_CONTEXT = 'Infisical';
 

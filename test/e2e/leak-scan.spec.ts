@@ -18,11 +18,13 @@ import {
 } from '../../src/infisical/index.js';
 import { faultScenarios, MALFORMED_GEMINI_KEY, REQUEST_TIMEOUT_MS, TTL, TTL_MS } from '../support/fault-scenarios.js';
 import { APP_DEV, APP_NO_READ, APP_OUTSIDER, APP_PROJECT_ID, APP_STAGING, appSeedSecrets, createAppSeed, credentialValues, PLATFORM_PROJECT_ID } from '../support/fixtures/app-seed.js';
-import { ALL_CREDENTIALS, closedPortUrl, optionsFor, rejectionOf, startInfisicalApp } from '../support/infisical-app.js';
+import { ALL_CREDENTIALS, closedPortUrl, optionsFor, rejectionOf, startInfisicalApp, type TestApp } from '../support/infisical-app.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks, LogCapture } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { RedisServer } from '../support/redis-server.js';
 import { waitFor } from '../support/wait-for.js';
+import { deliver, infisicalWebhook, WEBHOOK_SECRET } from '../support/webhook-sender.js';
 
 /** A namespace whose factory fails on the rotated key with an error that quotes it (JSON.parse of a non-JSON value). */
 const ROTATED_GEMINI_KEY = credentialValues('dev', '9').GEMINI_API_KEY!;
@@ -189,6 +191,37 @@ describe('leak scan over all scenarios', () => {
     }
     tokens.push(...multi.issuedAccessTokens());
     await multi.close();
+  });
+
+  it('the webhook receiver and the fleet on Redis (up, then down) print no value', async () => {
+    const clock = new ManualClock();
+    const redis = await RedisServer.start();
+    const redisUrl = redis.url.replace('redis://', 'redis://default:redis-password-not-set-here@');
+    const fleetApps: TestApp[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        fleetApps.push(
+          await startInfisicalApp({
+            options: optionsFor(server, APP_DEV, 'dev', { cacheTtlSeconds: TTL, webhook: { secret: WEBHOOK_SECRET }, fleet: { redisUrl: i === 0 ? redis.url : redisUrl } }),
+            credentials: ALL_CREDENTIALS,
+            clock,
+            http: true,
+            logs,
+          }),
+        );
+      }
+      server.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY', value: rotated.GEMINI_API_KEY! });
+      const delivery = infisicalWebhook(clock.now());
+      for (const d of [delivery, delivery, { ...delivery, signature: 'x' }]) captured.push(JSON.stringify(await deliver(fleetApps[0]!.url + '/webhooks/infisical', d)));
+      await waitFor(() => fleetApps.every((a) => a.store.get('GEMINI_API_KEY') === rotated.GEMINI_API_KEY), 'the rotation');
+      await redis.stop();
+      await clock.advanceAsync(TTL_MS * 1.1 + 1, () => Promise.all(fleetApps.map((a) => a.store.whenSettled())));
+      for (const a of fleetApps) show(a.store.status());
+    } finally {
+      for (const a of fleetApps) await a.close();
+      await redis.stop();
+    }
+    expect(findLeaks([...captured, logs.text].join('\n'), [WEBHOOK_SECRET, 'redis-password-not-set-here'])).toEqual([]);
   });
 
   it('found none of the seeded values, rotated values, client secrets or access tokens anywhere', () => {

@@ -110,7 +110,7 @@ describe('the npm package', () => {
     const required = new Set<string>();
     for (const file of packed.filter((path) => path.endsWith('.js'))) {
       const code = read(staged, file);
-      for (const [, specifier] of code.matchAll(/\brequire\("([^"]+)"\)/g)) {
+      for (const [, specifier] of code.matchAll(/\brequire\(["']([^"']+)["']\)/g)) {
         if (specifier!.startsWith('.') || specifier!.startsWith('node:') || builtins.has(specifier!)) continue;
         const parts = specifier!.split('/');
         required.add(specifier!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);

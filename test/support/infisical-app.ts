@@ -1,4 +1,5 @@
 import type { DynamicModule, INestApplication, Provider, Type } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
@@ -33,6 +34,10 @@ export interface TestAppOptions {
   logs?: LogCapture;
   /** A `.env` file for `ConfigModule` to load (default: none). */
   envFile?: string;
+  /** The HTTP adapter (default Express), e.g. `new FastifyAdapter()`. */
+  httpAdapter?: AbstractHttpAdapter;
+  /** Nest's `rawBody` application option. */
+  rawBody?: boolean;
 }
 
 export interface TestApp {
@@ -60,7 +65,8 @@ export async function startInfisicalApp(o: TestAppOptions): Promise<TestApp> {
   });
   if (o.clock) builder = builder.overrideProvider(INFISICAL_CLOCK).useValue(o.clock);
   const moduleRef = await builder.setLogger(logs).compile();
-  const app = moduleRef.createNestApplication({ logger: logs });
+  const appOptions = { logger: logs, rawBody: o.rawBody };
+  const app = o.httpAdapter ? moduleRef.createNestApplication(o.httpAdapter, appOptions) : moduleRef.createNestApplication(appOptions);
   let url = '';
   if (o.http) {
     await app.listen(0, '127.0.0.1');

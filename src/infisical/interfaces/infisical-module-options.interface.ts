@@ -19,6 +19,38 @@ export interface PersistentCacheOptions {
   key?: string;
 }
 
+/**
+ * Opt-in receiver of Infisical's project webhook (Project Settings → Webhooks, type "General", with a secret key):
+ * mounted as `POST <path>` on the application's HTTP adapter (Express or Fastify). A correctly signed
+ * `secrets.modified` event for one of the sources (same project and environment, the source's folder or below it
+ * when recursive) triggers a refresh at once (at most one per second; later events coalesce). Bad signatures,
+ * timestamps older than 5 minutes and replays get 401 with no detail.
+ */
+export interface WebhookOptions {
+  /** The webhook's secret key, as entered in Infisical (env `INFISICAL_WEBHOOK_SECRET`). */
+  secret: string;
+  /** Route of the receiver. @default '/webhooks/infisical' */
+  path?: string;
+}
+
+/**
+ * Opt-in fleet coordination on Redis (needs the `redis` package, node-redis 5): one instance per TTL window reads
+ * Infisical and publishes the answer as an encrypted snapshot; the others read it from Redis (a new instance too,
+ * at bootstrap, without logging in, when the snapshot is younger than the TTL). A webhook received by one instance
+ * is announced to all. When Redis is down or slow, every instance reads Infisical itself; no error is served.
+ */
+export interface FleetOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…` (env `INFISICAL_REDIS_URL`). */
+  redisUrl: string;
+  /**
+   * Key material for the snapshot's AES-256-GCM key (HKDF-SHA256), the same on every instance, at least 32 characters.
+   * @default the machine identity's client secret
+   */
+  key?: string;
+  /** Prefix of the Redis keys and channel. @default 'nestjs-infisical' */
+  keyPrefix?: string;
+}
+
 /** Options of `InfisicalModule.forRoot()` / the object returned by `forRootAsync({ useFactory })`. */
 export interface InfisicalModuleOptions {
   /**
@@ -89,4 +121,8 @@ export interface InfisicalModuleOptions {
   fetch?: typeof fetch;
   /** Health lists per-key details for at most this many keys; past it only counts are reported. @default 500 */
   healthMaxKeys?: number;
+  /** Webhook receiver: refresh as soon as Infisical reports a change. @default undefined (off) */
+  webhook?: WebhookOptions;
+  /** Fleet coordination on Redis: one Infisical read per TTL window for all instances. @default undefined (off) */
+  fleet?: FleetOptions;
 }

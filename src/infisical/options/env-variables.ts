@@ -27,6 +27,8 @@ export const INFISICAL_ENV_VARIABLES: readonly EnvVariable[] = [
   { variable: 'INFISICAL_MAX_STALE_SECONDS', option: 'maxStaleSeconds', kind: 'integer', description: 'age after which health reports down while refreshes fail (default 86400; 0 = never)' },
   { variable: 'INFISICAL_CACHE_FILE', option: 'persistentCache.path', kind: 'text', description: 'encrypted last-known-good snapshot file (off by default)' },
   { variable: 'INFISICAL_CACHE_KEY', option: 'persistentCache.key', kind: 'secret', description: 'key material for that file, ≥ 32 characters (default: derived from the client secret)' },
+  { variable: 'INFISICAL_WEBHOOK_SECRET', option: 'webhook.secret', kind: 'secret', description: 'secret key of the project webhook; turns on the receiver at POST /webhooks/infisical (off by default)' },
+  { variable: 'INFISICAL_REDIS_URL', option: 'fleet.redisUrl', kind: 'secret', description: 'Redis shared by the instances: one Infisical read per TTL window for the whole fleet (off by default)' },
   { variable: 'INFISICAL_REQUIRED_KEYS', option: 'requiredKeys', kind: 'list', description: 'keys that must be present, comma-separated' },
 ];
 

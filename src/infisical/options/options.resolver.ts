@@ -15,11 +15,14 @@ import { describeValue, OptionReader } from './option-readers.js';
 import type { ResolvedInfisicalOptions } from './resolved-options.js';
 import { resolveSiteUrl } from './site-url.option.js';
 import { resolveSources } from './sources.option.js';
+import { resolveWebhook } from '../webhook/webhook.option.js';
+import { resolveFleet } from '../fleet/fleet.option.js';
 
 const KNOWN_OPTIONS = new Set<string>([
   'enabled', 'siteUrl', 'projectId', 'environment', 'secretPath', 'recursive', 'includeImports', 'expandSecretReferences',
   'sources', 'auth', 'cacheTtlSeconds', 'startupTimeoutMs', 'requestTimeoutMs', 'maxStaleSeconds', 'schema',
   'requiredKeys', 'persistentCache', 'revokeTokenOnShutdown', 'fetch', 'healthMaxKeys',
+  'webhook', 'fleet',
 ]);
 
 /** Settings of `forRoot` / `forRootAsync` itself that end up in the options by mistake (e.g. from `useFactory`). */
@@ -104,7 +107,10 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
     revokeTokenOnShutdown: reader.boolean('revokeTokenOnShutdown', false),
     fetch: raw.fetch as typeof fetch | undefined,
     healthMaxKeys: reader.integer('healthMaxKeys', DEFAULT_HEALTH_MAX_KEYS, 0, 100_000, 'keys'),
+    webhook: resolveWebhook(reader, raw.webhook, enabled),
+    fleet: resolveFleet(reader, raw.fleet, enabled, auth),
   };
+  if (resolved.fleet && resolved.cacheTtlSeconds === 0) reader.bad('fleet', 'needs cacheTtlSeconds > 0 (the fleet shares one read per TTL window)');
   if (reader.problems.length) throw new InfisicalOptionsError(reader.problems);
   return resolved;
 }

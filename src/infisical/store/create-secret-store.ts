@@ -5,12 +5,16 @@ import { ConfigValidator } from '../config/config-validator.js';
 import type { CredentialDefinition } from '../credentials/credential-rules.js';
 import { describeTargets } from '../errors/describe-target.js';
 import { InfisicalError } from '../errors/infisical.error.js';
+import { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
+import { attachWebhook } from '../webhook/attach-webhook.js';
+import { createFleet, joinFleet } from '../fleet/attach-fleet.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
 import { SecretRedactor } from '../redaction/secret-redactor.js';
 import { LastKnownGoodCache } from './last-known-good.cache.js';
+import type { CacheBinding } from './snapshot-envelope.js';
 import { RefreshScheduler } from './refresh.scheduler.js';
 import { SecretLoader } from './secret.loader.js';
 import { SecretSnapshot } from './secret-snapshot.js';
@@ -57,7 +61,11 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
   }
 
   const target = options.sources[0]!;
-  const { api, session } = connectToInfisical({ ...options, auth: options.auth }, clock, redactor);
+  const metrics = await InfisicalMetrics.create({ projectId: target.projectId, environment: target.environment, state, clock });
+  const { api, session } = connectToInfisical({ ...options, auth: options.auth }, clock, redactor, {
+    onLogin: () => metrics.login(),
+    onRenew: () => metrics.renewal(),
+  });
   const loader = new SecretLoader({
     api,
     session,
@@ -71,22 +79,37 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
     warn: (message) => logger.warnOnce(message),
   });
   const cache = lastKnownGoodCache(options);
+  redactor.add('credentials', options.webhook?.secret, options.fleet && new URL(options.fleet.redisUrl).password);
+  const fleet = await createFleet(options, { loader, binding: bindingOf(options), clock, metrics, logger });
   let store: SecretStore | undefined;
   const scheduler = new RefreshScheduler({
     state,
-    load: (signal) => loader.load(signal, { diagnose: false }),
+    load: (signal) => (fleet ? fleet.load(signal) : loader.load(signal, { diagnose: false })),
     accept: (snapshot) => store?.accept(snapshot),
     clock,
     random,
     ttlSeconds: options.cacheTtlSeconds,
     logger,
     target,
+    onRefresh: (outcome) => metrics.refresh(outcome),
   });
   store = new SecretStore({ ...common, scheduler, session, cache });
+  store.onClose(() => metrics.close());
+  const current = store;
+  const upstreamRefresh = () => {
+    fleet?.readUpstreamNext();
+    return current.refreshNow();
+  };
+  attachWebhook(store, options, { clock, metrics, logger, refresh: upstreamRefresh });
   try {
     const started = clock.now();
-    const { snapshot, fallbackCause } = await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target, sources: options.sources });
+    if (fleet) await joinFleet(fleet, store, clock);
+    const fromFleet = await fleet?.bootstrap();
+    const { snapshot, fallbackCause } = fromFleet
+      ? { snapshot: fromFleet, fallbackCause: undefined }
+      : await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target, sources: options.sources });
     store.install(snapshot);
+    if (fleet && !fromFleet && !fallbackCause) void fleet.publish(snapshot, false);
     if (fallbackCause && cache) {
       scheduler.recordFailure(fallbackCause);
       logger.warn(
@@ -106,10 +129,14 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
   }
 }
 
+/** What a stored snapshot (file or Redis) is bound to: the site and the ordered sources. */
+function bindingOf(options: ResolvedInfisicalOptions): CacheBinding {
+  return { siteUrl: options.siteUrl, sources: options.sources.map(({ projectId, environment, secretPath }) => ({ projectId, environment, secretPath })) };
+}
+
 function lastKnownGoodCache(options: ResolvedInfisicalOptions): LastKnownGoodCache | undefined {
   if (!options.persistentCache) return undefined;
-  const binding = { siteUrl: options.siteUrl, sources: options.sources.map(({ projectId, environment, secretPath }) => ({ projectId, environment, secretPath })) };
-  return new LastKnownGoodCache(options.persistentCache.path, options.persistentCache.key, binding);
+  return new LastKnownGoodCache(options.persistentCache.path, options.persistentCache.key, bindingOf(options));
 }
 
 /** `8 keys in 23 ms — infisical: A (v1), …; env: PORT; default: LOG_FORMAT`. */

@@ -60,6 +60,12 @@ export class RefreshScheduler {
     return this.#inflight;
   }
 
+  /** Refreshes once the refresh under way (if any) is over; concurrent callers share that next refresh. */
+  async refreshAfterCurrent(): Promise<boolean> {
+    await this.#inflight;
+    return this.refresh();
+  }
+
   /** Schedules the regular refresh after a good load (none when the TTL is 0). */
   scheduleRegular(): void {
     this.#schedule(this.deps.ttlSeconds > 0 ? refreshDelayMs(this.deps.ttlSeconds, this.deps.random) : undefined);

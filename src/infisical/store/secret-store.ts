@@ -48,6 +48,8 @@ export interface SecretStoreParts {
 export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   readonly #parts: SecretStoreParts;
   readonly #listeners = new Set<SecretChangeListener>();
+  readonly #closers: Array<() => void | Promise<void>> = [];
+  #closing: Promise<unknown> | undefined;
   /** `snapshot.values` (a null-prototype object), one property hop closer for the read path. */
   #values: Readonly<Record<string, unknown>> = Object.create(null);
 
@@ -175,6 +177,16 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     return scheduler.refresh();
   }
 
+  /**
+   * Refreshes now, after the refresh under way if there is one (that one may have started before the change that
+   * prompted this call). Concurrent calls share one refresh. Never rejects.
+   */
+  refreshNow(): Promise<boolean> {
+    const { scheduler, state } = this.#parts;
+    if (!scheduler) return Promise.resolve(!state.closed && state.snapshot !== undefined);
+    return scheduler.refreshAfterCurrent();
+  }
+
   /** Resolves once no refresh (and no write of the last-known-good file) is under way, without starting one. */
   async whenSettled(): Promise<void> {
     const { scheduler, cache } = this.#parts;
@@ -243,12 +255,22 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     if (state.closed) return;
     state.closed = true;
     scheduler?.stop();
+    this.#closing = Promise.allSettled(this.#closers.map(async (close) => close()));
+  }
+
+  /**
+   * Runs `close` when the store stops (metrics, webhook, fleet connection); awaited before shutdown completes.
+   * @internal
+   */
+  onClose(close: () => void | Promise<void>): void {
+    this.#closers.push(close);
   }
 
   /** Lets a last-known-good write finish, then optionally revokes the access token (within 2 s). */
   async onApplicationShutdown(): Promise<void> {
     this.onModuleDestroy();
     const { cache, session, options, clock, logger } = this.#parts;
+    await this.#closing;
     await cache?.settled();
     if (!options.revokeTokenOnShutdown || !session) return;
     const budget = new AbortController();

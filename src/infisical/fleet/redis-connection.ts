@@ -1,0 +1,97 @@
+import type { RedisClientType } from 'redis';
+import { FLEET_REDIS_TIMEOUT_MS } from '../infisical.defaults.js';
+
+/** The commands the fleet uses, each bounded in time; any failure rejects (the caller falls back to its own polling). */
+export interface FleetRedis {
+  readonly ready: boolean;
+  get(key: string): Promise<string | null>;
+  /** SET NX PX: true when this call created the key. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+type Client = RedisClientType;
+
+/** Redis did not answer (down, slow, not connected). */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/**
+ * Connects with node-redis (`redis`, an optional peer dependency imported on first use). No offline queue: while
+ * Redis is down a command fails at once instead of waiting; the client reconnects in the background. Connection
+ * problems reach `onError` (never thrown).
+ */
+export async function connectRedis(url: string, onError: (error: Error) => void): Promise<FleetRedis> {
+  let redis: typeof import('redis');
+  try {
+    redis = await import('redis');
+  } catch {
+    throw new RedisUnavailableError('the fleet option needs the "redis" package (node-redis 5): npm install redis');
+  }
+  const options = {
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: FLEET_REDIS_TIMEOUT_MS, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+  };
+  const client = redis.createClient(options) as unknown as Client;
+  const subscriber = client.duplicate() as Client;
+  for (const c of [client, subscriber]) c.on('error', (error: Error) => onError(error));
+  // The first connection is not awaited beyond the timeout: the application starts on its own polling meanwhile.
+  const connecting = Promise.allSettled([client.connect(), subscriber.connect()]);
+  await bounded(() => connecting).catch(() => undefined);
+  return {
+    get ready() {
+      return client.isReady;
+    },
+    get: (key) => bounded(() => ready(client).get(key)),
+    setIfAbsent: async (key, value, ttlMs) => (await bounded(() => ready(client).set(key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }))) === 'OK',
+    set: async (key, value, ttlMs) => {
+      await bounded(() => ready(client).set(key, value, { expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }));
+    },
+    publish: async (channel, message) => {
+      await bounded(() => ready(client).publish(channel, message));
+    },
+    subscribe: (channel, listener) => bounded(() => ready(subscriber).subscribe(channel, (message: string) => listener(message))),
+    close: async () => {
+      // A connected client quits politely; one still (re)connecting is destroyed at once (shutdown never waits for Redis).
+      await Promise.allSettled([client, subscriber].map((c) => (c.isReady ? bounded(() => c.close()) : undefined)));
+      for (const c of [client, subscriber]) {
+        try {
+          if (c.isOpen) c.destroy();
+        } catch {
+          // already closed
+        }
+      }
+      await connecting;
+    },
+  };
+}
+
+/** The client, when it is connected; a command to a client that is (re)connecting fails at once. */
+function ready(client: Client): Client {
+  if (!client.isReady) throw new RedisUnavailableError('Redis is not connected');
+  return client;
+}
+
+/** `promise`, or a rejection after FLEET_REDIS_TIMEOUT_MS of real time (a slow Redis counts as a Redis that is down). */
+async function bounded<T>(command: () => Promise<T>): Promise<T> {
+  let promise: Promise<T>;
+  try {
+    promise = command();
+  } catch (error) {
+    throw new RedisUnavailableError(error instanceof Error ? error.message : String(error));
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisUnavailableError(`Redis did not answer within ${FLEET_REDIS_TIMEOUT_MS} ms`)), FLEET_REDIS_TIMEOUT_MS);
+    timer.unref();
+  });
+  const failed = (error: unknown) => {
+    throw error instanceof RedisUnavailableError ? error : new RedisUnavailableError(error instanceof Error ? error.message : String(error));
+  };
+  return Promise.race([promise, timeout]).catch(failed).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,90 @@
+/**
+ * The instruments of the `nestjs-infisical` meter and their attributes, in one place (the README lists them).
+ * Names follow OpenTelemetry's conventions: a lower-case dotted namespace, UCUM units, seconds for durations,
+ * `error.type` for the kind of failure, and low-cardinality attribute values only (never a key or a value).
+ */
+
+/** Name (and version) of the meter. */
+export const METER_NAME = 'nestjs-infisical';
+
+export type InstrumentKind = 'counter' | 'histogram' | 'gauge';
+
+export interface InstrumentDefinition {
+  name: string;
+  kind: InstrumentKind;
+  unit: string;
+  description: string;
+  /** Attributes besides the registration's `infisical.project.id` and `infisical.environment`. */
+  attributes: readonly string[];
+}
+
+export const ATTR_PROJECT = 'infisical.project.id';
+export const ATTR_ENVIRONMENT = 'infisical.environment';
+export const ATTR_REFRESH_RESULT = 'infisical.refresh.result';
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_WEBHOOK_OUTCOME = 'infisical.webhook.outcome';
+export const ATTR_FLEET_ROLE = 'infisical.fleet.role';
+
+/** The instruments, keyed by what they measure. */
+export const INSTRUMENTS = {
+  refreshes: {
+    name: 'infisical.refresh.count',
+    kind: 'counter',
+    unit: '{refresh}',
+    description: 'Refreshes of the snapshot, by result (success, rejected: an answer that failed validation or access, failure: no usable answer).',
+    attributes: [ATTR_REFRESH_RESULT, ATTR_ERROR_TYPE],
+  },
+  refreshDuration: {
+    name: 'infisical.refresh.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Duration of one refresh (login, list of every source, validation), by result.',
+    attributes: [ATTR_REFRESH_RESULT],
+  },
+  snapshotAge: {
+    name: 'infisical.snapshot.age',
+    kind: 'gauge',
+    unit: 's',
+    description: 'Age of the values being served: time since Infisical delivered them.',
+    attributes: [],
+  },
+  consecutiveFailures: {
+    name: 'infisical.refresh.consecutive_failures',
+    kind: 'gauge',
+    unit: '{refresh}',
+    description: 'Consecutive failed or rejected refreshes (0 when the last refresh succeeded).',
+    attributes: [],
+  },
+  logins: {
+    name: 'infisical.auth.logins',
+    kind: 'counter',
+    unit: '{login}',
+    description: 'Logins of the machine identity (a fresh access token).',
+    attributes: [],
+  },
+  renewals: {
+    name: 'infisical.auth.renewals',
+    kind: 'counter',
+    unit: '{renewal}',
+    description: 'Renewals of the access token.',
+    attributes: [],
+  },
+  webhookEvents: {
+    name: 'infisical.webhook.events',
+    kind: 'counter',
+    unit: '{event}',
+    description: 'Webhook deliveries received, by outcome (refresh: a refresh was triggered, ignored: another project, environment or folder, rejected: bad signature, old timestamp, replay or malformed body).',
+    attributes: [ATTR_WEBHOOK_OUTCOME],
+  },
+  fleetRole: {
+    name: 'infisical.fleet.role',
+    kind: 'gauge',
+    unit: '{instance}',
+    description: '1 for the role this instance has in the fleet now (leader, follower, standalone: Redis unreachable, own polling).',
+    attributes: [ATTR_FLEET_ROLE],
+  },
+} as const satisfies Record<string, InstrumentDefinition>;
+
+export type RefreshResult = 'success' | 'rejected' | 'failure';
+export type WebhookOutcome = 'refresh' | 'ignored' | 'rejected';
+export type FleetRole = 'leader' | 'follower' | 'standalone';

@@ -1,0 +1,103 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { AnswerSecret } from './secret-snapshot.js';
+
+const FORMAT = 'nestjs-infisical/last-known-good';
+const VERSION = 2;
+const HKDF_INFO = 'nestjs-infisical last-known-good v2';
+
+/** What an envelope holds once decrypted: Infisical's merged answer, not the merged configuration. */
+export interface CachedSnapshot {
+  /** When Infisical delivered these values (epoch ms). */
+  fetchedAt: number;
+  secrets: AnswerSecret[];
+}
+
+/** What an envelope is written for: the site and the ordered list of sources (no credentials). */
+export interface CacheBinding {
+  siteUrl: string;
+  sources: Array<{ projectId: string; environment: string; secretPath: string }>;
+}
+
+interface Envelope {
+  format: string;
+  version: number;
+  binding: CacheBinding;
+  savedAt: number;
+  salt: string;
+  iv: string;
+  tag: string;
+  ciphertext: string;
+}
+
+/** Why an envelope was refused (the reason completes "… was rejected: <reason>"). */
+export class SnapshotEnvelopeError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/**
+ * The encrypted snapshot format shared by the last-known-good file and the fleet's Redis snapshot: AES-256-GCM
+ * with a key derived by HKDF-SHA256 from the key material and a per-write salt; the site and the ordered sources
+ * are bound as additional authenticated data, so an envelope written for other sources, tampered with, or written
+ * with another key is refused, never used.
+ */
+export function sealSnapshot(snapshot: CachedSnapshot, keyMaterial: string, binding: CacheBinding, savedAt: number): string {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const header = { format: FORMAT, version: VERSION, binding, savedAt };
+  const cipher = createCipheriv('aes-256-gcm', deriveKey(keyMaterial, salt), iv);
+  cipher.setAAD(Buffer.from(JSON.stringify(header)));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(snapshot), 'utf8'), cipher.final()]);
+  const envelope: Envelope = {
+    ...header,
+    salt: salt.toString('base64'),
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+  };
+  return JSON.stringify(envelope);
+}
+
+/** Authenticates and decrypts an envelope; every refusal is a {@link SnapshotEnvelopeError} with the reason. */
+export function openSnapshot(text: string, keyMaterial: string, binding: CacheBinding): CachedSnapshot {
+  let envelope: Envelope;
+  try {
+    envelope = JSON.parse(text) as Envelope;
+  } catch {
+    throw new SnapshotEnvelopeError('it is not a snapshot file (corrupted or truncated)');
+  }
+  if (envelope?.format !== FORMAT) throw new SnapshotEnvelopeError('it is not a snapshot file of this module');
+  if (envelope.version !== VERSION) throw new SnapshotEnvelopeError(`it has format version ${String(envelope.version)}, expected ${VERSION}`);
+  if (!isDeepStrictEqual(envelope.binding, binding)) {
+    throw new SnapshotEnvelopeError(`it was written for ${describeBinding(envelope.binding)}, not for this configuration (${describeBinding(binding)})`);
+  }
+  let plaintext: string;
+  try {
+    const header = { format: envelope.format, version: envelope.version, binding: envelope.binding, savedAt: envelope.savedAt };
+    const decipher = createDecipheriv('aes-256-gcm', deriveKey(keyMaterial, Buffer.from(envelope.salt, 'base64')), Buffer.from(envelope.iv, 'base64'), {
+      authTagLength: 16,
+    });
+    decipher.setAAD(Buffer.from(JSON.stringify(header)));
+    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+    plaintext = Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SnapshotEnvelopeError('it failed authentication: it was modified, or written with another key / client secret');
+  }
+  const snapshot = JSON.parse(plaintext) as CachedSnapshot;
+  if (!Array.isArray(snapshot?.secrets) || typeof snapshot.fetchedAt !== 'number') {
+    throw new SnapshotEnvelopeError('its content is not a snapshot');
+  }
+  return snapshot;
+}
+
+function deriveKey(keyMaterial: string, salt: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', keyMaterial, salt, HKDF_INFO, 32));
+}
+
+function describeBinding(binding: CacheBinding | undefined): string {
+  const sources = Array.isArray(binding?.sources) ? binding.sources : [];
+  const list = sources.map((s) => `environment "${String(s?.environment)}" path "${String(s?.secretPath)}" of project ${String(s?.projectId)}`).join(', then ');
+  return `${list || 'unknown sources'} at ${String(binding?.siteUrl)}`;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { infisicalOptionsFromEnv } from '../../src/infisical/index.js';
+import { fleetKeys } from '../../src/infisical/fleet/fleet-keys.js';
+import { resolveInfisicalOptions } from '../../src/infisical/options/options.resolver.js';
+
+const env = { INFISICAL_CLIENT_ID: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', INFISICAL_CLIENT_SECRET: 'client-secret', INFISICAL_PROJECT_ID: 'p1', INFISICAL_ENVIRONMENT: 'prod' };
+const binding = (environment: string) => ({ siteUrl: 'https://app.infisical.com', sources: [{ projectId: 'p1', environment, secretPath: '/' }] });
+
+describe('fleet parts', () => {
+  it('INFISICAL_REDIS_URL turns the fleet on; the snapshot key defaults to the client secret', () => {
+    const options = infisicalOptionsFromEnv({ ...env, INFISICAL_REDIS_URL: 'redis://10.0.0.3:6379' });
+    expect(resolveInfisicalOptions(options).fleet).toEqual({ redisUrl: 'redis://10.0.0.3:6379', key: 'client-secret', keyPrefix: 'nestjs-infisical' });
+    expect(resolveInfisicalOptions(infisicalOptionsFromEnv(env)).fleet).toBeUndefined();
+  });
+
+  it('names a bad URL, a short key, a TTL of 0 and a missing key with token auth', () => {
+    const base = infisicalOptionsFromEnv(env);
+    expect(() => resolveInfisicalOptions({ ...base, fleet: { redisUrl: 'http://x' } })).toThrow(/fleet\.redisUrl.*redis:\/\//);
+    expect(() => resolveInfisicalOptions({ ...base, fleet: { redisUrl: 'redis://x', key: 'short' } })).toThrow(/fleet\.key.*32/);
+    expect(() => resolveInfisicalOptions({ ...base, cacheTtlSeconds: 0, fleet: { redisUrl: 'redis://x' } })).toThrow(/fleet.*cacheTtlSeconds > 0/);
+    const token = { ...base, auth: { token: { accessToken: 'a'.repeat(40) } } };
+    expect(() => resolveInfisicalOptions({ ...token, fleet: { redisUrl: 'redis://x' } })).toThrow(/fleet\.key.*is required/);
+  });
+
+  it('keys are per binding (site, project, environment, ordered sources) and never contain a value', () => {
+    const prod = fleetKeys('p', binding('prod'));
+    const dev = fleetKeys('p', binding('dev'));
+    expect(prod.snapshot).not.toBe(dev.snapshot);
+    expect(prod.snapshot).toMatch(/^p:[0-9a-f]{24}:snapshot$/);
+    expect(prod.lease(7)).toMatch(/:lease:7$/);
+    expect(fleetKeys('p', binding('prod'))).toMatchObject({ snapshot: prod.snapshot, channel: prod.channel });
+  });
+});
