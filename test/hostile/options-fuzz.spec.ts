@@ -125,6 +125,8 @@ const BAD_VARIABLES: Record<string, Array<Record<string, string>>> = {
   INFISICAL_CACHE_FILE: [{ INFISICAL_CACHE_FILE: ' /tmp/lkg.bin' }],
   INFISICAL_CACHE_KEY: [{ INFISICAL_CACHE_FILE: '/tmp/lkg.bin', INFISICAL_CACHE_KEY: 'short' }, { INFISICAL_CACHE_FILE: '/tmp/lkg.bin', INFISICAL_CACHE_KEY: CACHE_KEY.slice(0, 31) }],
   INFISICAL_REQUIRED_KEYS: [{ INFISICAL_REQUIRED_KEYS: 'A,__proto__' }],
+  INFISICAL_WEBHOOK_SECRET: [{ INFISICAL_WEBHOOK_SECRET: ' webhook-secret-with-spaces ' }],
+  INFISICAL_REDIS_URL: [{ INFISICAL_REDIS_URL: 'http://127.0.0.1:6379' }, { INFISICAL_REDIS_URL: 'localhost:6379' }],
 };
 
 /** Issue 16, Options: every bad INFISICAL_* value names the variable first (and the option). */
