@@ -35,7 +35,9 @@ export default {
   thresholds: { high: 90, low: 85, break: 85 },
   concurrency: 2,
   timeoutMS: 20000,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // event-recorder writes every tested mutant at once, so an interrupted long run still leaves its results.
+  reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
+  eventReporter: { baseDir: `${REPORT_DIR}/events` },
   htmlReporter: { fileName: `${REPORT_DIR}/mutation.html` },
   jsonReporter: { fileName: `${REPORT_DIR}/mutation.json` },
   ignorePatterns: ['dist-bench', 'dist-package', 'dist-check', 'bench/results', 'coverage', 'reports'],
