@@ -3,8 +3,10 @@
  * Every timing is compared with a baseline measured in the same run, interleaved; medians of several runs.
  * Counts (requests reaching the server) are exact. Prints a table and writes bench/results/<timestamp>.json.
  *
- *   npm run bench                 full run (~1–2 min on 2 cores)
+ *   npm run bench                 full run (~2–3 min on 2 cores; builds the app and the library first)
  *   npm run bench -- --quick      smoke run: same code paths, fewer rounds (not for quoting)
+ *   npm run bench -- --only=whole-process,footprint   a subset: bootstrap, read-path, upstream, memory,
+ *                                 whole-process, footprint, sources, fleet
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
@@ -14,16 +16,26 @@ import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/machine.js';
 import { fmt, renderTable, tick, type Cell } from './lib/table.js';
 import { runBootstrap, type BootstrapResult } from './scenarios/bootstrap.js';
+import { runFleetRedis, type FleetRedisResult } from './scenarios/fleet-redis.js';
+import { runFootprint, type FootprintResult } from './scenarios/footprint.js';
 import { runMemory, type MemoryResult } from './scenarios/memory.js';
 import { runReadPath, type ReadPathResult } from './scenarios/read-path.js';
+import { runSources, type SourcesResult } from './scenarios/sources.js';
 import { runUpstream, type UpstreamResult } from './scenarios/upstream-load.js';
-import { runFleetRedis, type FleetRedisResult } from './scenarios/fleet-redis.js';
+import { runWholeProcess, type WholeProcessResult } from './scenarios/whole-process.js';
 
+const SECTIONS = ['bootstrap', 'read-path', 'upstream', 'memory', 'whole-process', 'footprint', 'sources', 'fleet'] as const;
+type Section = (typeof SECTIONS)[number];
 const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = new Set<string>(onlyArg ? onlyArg.split(',') : SECTIONS);
+for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section ${name} (known: ${SECTIONS.join(', ')})`);
+const runs = (section: Section) => only.has(section);
 const config = quick
-  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1, fleetInstances: 20, fleetWindows: 6 }
-  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5, fleetInstances: 200, fleetWindows: 10 };
+  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1, processRounds: 3, importRounds: 3, fleetInstances: 20, fleetWindows: 6 }
+  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5, processRounds: 11, importRounds: 9, fleetInstances: 200, fleetWindows: 10 };
 const LATENCIES = [0, 20];
+const SOURCES_LATENCY_MS = 20;
 
 if (typeof globalThis.gc !== 'function') {
   console.error('Run with node --expose-gc (npm run bench does).');
@@ -35,53 +47,97 @@ const machine = machineInfo();
 const started = Date.now();
 const log = (msg: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${msg}\n`);
 
-log(`bootstrap (${config.bootstrapRounds} interleaved rounds per latency, ${config.warmupRounds} warm-up)…`);
-const bootstrap: BootstrapResult = await runBootstrap({ rounds: config.bootstrapRounds, warmupRounds: config.warmupRounds, latencies: LATENCIES });
-log(`read path (${config.readRounds} rounds × ${config.readIterations} reads per variant)…`);
-const readPath: ReadPathResult = await runReadPath({ iterations: config.readIterations, rounds: config.readRounds });
-log(`upstream load (${config.windows} TTL windows, ${config.readers} readers, ${config.instances} instances)…`);
-const upstream: UpstreamResult = await runUpstream({ windows: config.windows, readers: config.readers, instances: config.instances });
-Logger.overrideLogger(false);
-log(`memory (${config.memoryRounds} + 1 child processes per variant)…`);
-const memory: MemoryResult = await runMemory({ rounds: config.memoryRounds });
-log(`fleet on Redis (${config.fleetInstances} instances, ${config.fleetWindows} TTL windows, Redis killed for 2)…`);
-const fleetRedis: FleetRedisResult = await runFleetRedis({ instances: config.fleetInstances, windows: config.fleetWindows, outageWindows: 2 });
-Logger.overrideLogger(false);
+let bootstrap: BootstrapResult | undefined;
+let readPath: ReadPathResult | undefined;
+let upstream: UpstreamResult | undefined;
+let memory: MemoryResult | undefined;
+let wholeProcess: WholeProcessResult | undefined;
+let footprint: FootprintResult | undefined;
+let sources: SourcesResult | undefined;
+let fleetRedis: FleetRedisResult | undefined;
+if (runs('bootstrap')) {
+  log(`bootstrap (${config.bootstrapRounds} interleaved rounds per latency, ${config.warmupRounds} warm-up)…`);
+  bootstrap = await runBootstrap({ rounds: config.bootstrapRounds, warmupRounds: config.warmupRounds, latencies: LATENCIES });
+}
+if (runs('sources')) {
+  log(`sources (3 vs 1 at ${SOURCES_LATENCY_MS} ms RTT, ${config.bootstrapRounds} interleaved rounds)…`);
+  sources = await runSources({ rounds: config.bootstrapRounds, warmupRounds: config.warmupRounds, latencyMs: SOURCES_LATENCY_MS });
+}
+if (runs('read-path')) {
+  log(`read path (${config.readRounds} rounds × ${config.readIterations} reads per variant)…`);
+  readPath = await runReadPath({ iterations: config.readIterations, rounds: config.readRounds });
+}
+if (runs('upstream')) {
+  log(`upstream load (${config.windows} TTL windows, ${config.readers} readers, ${config.instances} instances)…`);
+  upstream = await runUpstream({ windows: config.windows, readers: config.readers, instances: config.instances });
+  Logger.overrideLogger(false);
+}
+if (runs('memory')) {
+  log(`memory (${config.memoryRounds} + 1 child processes per variant)…`);
+  memory = await runMemory({ rounds: config.memoryRounds });
+}
+if (runs('whole-process')) {
+  log(`whole process (node dist/main.js, ${config.processRounds} interleaved cold starts per variant and latency)…`);
+  wholeProcess = await runWholeProcess({ rounds: config.processRounds, warmupRounds: 1, latencies: LATENCIES });
+}
+if (runs('footprint')) {
+  log(`footprint (npm ls --omit=dev, ${config.importRounds} fresh processes per import)…`);
+  footprint = runFootprint({ rounds: config.importRounds });
+}
+if (runs('fleet')) {
+  log(`fleet on Redis (${config.fleetInstances} instances, ${config.fleetWindows} TTL windows, Redis killed for 2)…`);
+  fleetRedis = await runFleetRedis({ instances: config.fleetInstances, windows: config.fleetWindows, outageWindows: 2 });
+  Logger.overrideLogger(false);
+}
 const durationSeconds = (Date.now() - started) / 1000;
 
 // ------------------------------------------------------------------------------------------------------ table
 const rows: Array<Cell[] | 'rule'> = [];
 const ms = (v: number) => `${fmt(v)} ms`;
 const counts = (list: number[]) => [...new Set(list)].join('/');
-for (const l of bootstrap.perLatency) {
-  const b = l.bootMs;
-  const rtt = `RTT ${l.latencyMs} ms`;
-  rows.push([`1 bootstrap, ${rtt}`, '(a) plain ConfigModule', ms(b.plain?.median ?? NaN), `requests ${counts(l.requestsPerBoot.plain ?? [])}`, '', '']);
-  rows.push(['', '(b) InfisicalModule', ms(b.module?.median ?? NaN), `requests ${counts(l.requestsPerBoot.module ?? [])}`, '', '']);
-  rows.push(['', '(c) naive SDK, 6 × getSecret', ms(b.naive?.median ?? NaN), `requests ${counts(l.requestsPerBoot.naive ?? [])}`, '', '']);
-  rows.push([
-    '',
-    '(b) − (a)',
-    l.latencyMs > 0 ? `${ms(l.moduleMinusPlainMs)} = ${fmt(l.moduleMinusPlainRtt, 2)} RTT` : ms(l.moduleMinusPlainMs),
-    `measured RTT ${fmt(l.measuredRttMs)} ms`,
-    `≤ ${l.targetModuleMinusPlainMs} ms`,
-    tick(l.moduleMinusPlainMet),
-  ]);
-  rows.push(['', '(b) / (c)', `${fmt(l.moduleOverNaive, 2)}×`, `(c) − (a) = ${ms(l.naiveMinusPlainMs)}`, '', '']);
+const targets: boolean[] = [];
+const mb = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MB`;
+if (bootstrap) {
+  for (const l of bootstrap.perLatency) {
+    const b = l.bootMs;
+    const rtt = `RTT ${l.latencyMs} ms`;
+    rows.push([`1 bootstrap, ${rtt}`, '(a) plain ConfigModule', ms(b.plain?.median ?? NaN), `requests ${counts(l.requestsPerBoot.plain ?? [])}`, '', '']);
+    rows.push(['', '(b) InfisicalModule', ms(b.module?.median ?? NaN), `requests ${counts(l.requestsPerBoot.module ?? [])}`, '', '']);
+    rows.push(['', '(c) naive SDK, 6 × getSecret', ms(b.naive?.median ?? NaN), `requests ${counts(l.requestsPerBoot.naive ?? [])}`, '', '']);
+    rows.push([
+      '',
+      '(b) − (a)',
+      l.latencyMs > 0 ? `${ms(l.moduleMinusPlainMs)} = ${fmt(l.moduleMinusPlainRtt, 2)} RTT` : ms(l.moduleMinusPlainMs),
+      `measured RTT ${fmt(l.measuredRttMs)} ms`,
+      `≤ ${l.targetModuleMinusPlainMs} ms`,
+      tick(l.moduleMinusPlainMet),
+    ]);
+    rows.push(['', '(b) / (c)', `${fmt(l.moduleOverNaive, 2)}×`, `(c) − (a) = ${ms(l.naiveMinusPlainMs)}`, '', '']);
+  }
+  {
+    const d = bootstrap.lkg;
+    rows.push([
+      '1 bootstrap, hung',
+      `(d) last-known-good, deadline ${d.startupTimeoutMs} ms`,
+      ms(d.bootMs.median),
+      `max ${ms(d.bootMs.max)}; source ${d.sources.join('/')}; requests ${counts(d.requestsPerBoot)}`,
+      `≤ ${d.startupTimeoutMs + d.slackMs} ms`,
+      tick(d.met),
+    ]);
+  }
+  targets.push(...bootstrap.perLatency.map((l) => l.moduleMinusPlainMet), bootstrap.lkg.met);
+  rows.push('rule');
 }
-{
-  const d = bootstrap.lkg;
-  rows.push([
-    '1 bootstrap, hung',
-    `(d) last-known-good, deadline ${d.startupTimeoutMs} ms`,
-    ms(d.bootMs.median),
-    `max ${ms(d.bootMs.max)}; source ${d.sources.join('/')}; requests ${counts(d.requestsPerBoot)}`,
-    `≤ ${d.startupTimeoutMs + d.slackMs} ms`,
-    tick(d.met),
-  ]);
+if (sources) {
+  const s = sources;
+  rows.push([`7 sources, RTT ${s.latencyMs} ms`, '(a) plain ConfigModule', ms(s.bootMs.plain.median), '', '', '']);
+  rows.push(['', '(b) 1 source', ms(s.bootMs.one.median), `(b) − (a) = ${ms(s.overheadMs.one)}; requests ${counts(s.requestsPerBoot.one)}`, '', '']);
+  rows.push(['', '(c) 3 sources (2 folders, 2 projects)', ms(s.bootMs.three.median), `(c) − (a) = ${ms(s.overheadMs.three)}; requests ${counts(s.requestsPerBoot.three)}`, '', '']);
+  rows.push(['', '((c) − (a)) / ((b) − (a))', `${fmt(s.ratio, 2)}×`, 'median of per-round ratios', `≤ ${s.target}×`, tick(s.met)]);
+  targets.push(s.met);
+  rows.push('rule');
 }
-rows.push('rule');
-{
+if (readPath) {
   const r = readPath;
   const n = r.nsPerOp;
   rows.push(['2 read path', 'plain object property', `${fmt(n.plain?.median ?? NaN, 2)} ns`, 'baseline', '', '']);
@@ -95,9 +151,10 @@ rows.push('rule');
     `≤ ${r.target}×`,
     tick(r.met),
   ]);
+  targets.push(r.met);
+  rows.push('rule');
 }
-rows.push('rule');
-{
+if (upstream) {
   const s = upstream.singleFlight;
   const perWindow = s.windows.map((w) => w.listRequests);
   rows.push([
@@ -143,9 +200,10 @@ rows.push('rule');
     '0.9–1.1 TTL',
     tick(f.jitterMet),
   ]);
+  targets.push(s.met, f.countsMet, f.jitterMet);
+  rows.push('rule');
 }
-rows.push('rule');
-{
+if (memory) {
   const m = memory;
   rows.push([
     '4 memory',
@@ -163,53 +221,76 @@ rows.push('rule');
     `≤ ${m.targetMb} MB`,
     tick(m.deltaRssMb <= m.targetMb),
   ]);
+  targets.push(m.deltaHeapUsedMb <= m.targetMb, m.deltaRssMb <= m.targetMb);
+  rows.push('rule');
 }
-rows.push('rule');
-{
-  const f = fleetRedis;
+if (wholeProcess) {
+  for (const l of wholeProcess.perLatency) {
+    const c = l.coldStartMs;
+    rows.push([`5 whole process, RTT ${l.latencyMs} ms`, '(a) node dist/main.js, INFISICAL_ENABLED=false', ms(c.disabled.median), `spawn → 200 on /health/infisical; min ${ms(c.disabled.min)}`, '', '']);
+    rows.push(['', '(b) node dist/main.js, Infisical enabled', ms(c.enabled.median), `min ${ms(c.enabled.min)}; requests ${counts(l.requestsPerBoot)}`, '', '']);
+    rows.push([
+      '',
+      '(b) − (a)',
+      l.latencyMs > 0 ? `${ms(l.overheadMs)} = ${fmt(l.overheadRtt, 2)} RTT` : ms(l.overheadMs),
+      `median of ${l.runs} per-round differences; CPU time ${ms(l.cpuMs.disabled.median)} → ${ms(l.cpuMs.enabled.median)} (+${ms(l.cpuOverheadMs)})`,
+      `≤ ${l.targetMs} ms`,
+      tick(l.met),
+    ]);
+    targets.push(l.met);
+  }
+  rows.push('rule');
+}
+if (footprint) {
+  const f = footprint;
+  rows.push(['6 footprint', 'production node_modules', mb(f.production.bytes), `${f.production.packages} packages (npm ls --omit=dev)`, '', '']);
+  rows.push(['', 'with @infisical/sdk as a dependency', mb(f.production.bytes + f.sdkExtra.bytes), `+${f.sdkExtra.packages} packages, +${mb(f.sdkExtra.bytes)} (its closure in package-lock.json)`, '', '']);
+  rows.push(['', 'import of the library (dist/infisical/index.js)', ms(f.importMs.library.median), `fresh process, after its peers (peers alone ${ms(f.peersImportMs.median)})`, '', '']);
+  rows.push(['', 'import of @infisical/sdk', ms(f.importMs.sdk.median), 'same method, for comparison', '', '']);
   rows.push([
-    '5 fleet on Redis',
+    '',
+    'first 2 requests of a process: fetch',
+    ms(f.firstRequestsMs.fetch.median),
+    `node:http: ${ms(f.firstRequestsMs.http.median)} (Node loads its bundled undici on the first fetch)`,
+    '',
+    '',
+  ]);
+}
+
+if (fleetRedis) {
+  const f = fleetRedis;
+  const met = [
+    f.bootstrap.listRequests === 1 && f.listsPerWindowUp.every((n) => n <= 1),
+    f.propagation.ms <= 1000 && f.propagation.instances === f.instances,
+    f.outage.failedReads === 0 && f.outage.listsPerWindowAfter.every((n) => n <= 1),
+  ];
+  rows.push('rule');
+  rows.push([
+    '8 fleet on Redis',
     `${f.instances} instances × ${f.windows - f.outage.windows} windows up (TTL 60 s)`,
     `${counts(f.listsPerWindowUp)} lists per window`,
     `boot: ${f.bootstrap.listRequests} list, ${f.bootstrap.logins} login for all; ${f.logins} logins in all (incl. the outage)`,
     '≤ 1 per window (without: one per instance)',
-    tick(f.bootstrap.listRequests === 1 && f.listsPerWindowUp.every((n) => n <= 1)),
+    tick(met[0]!),
   ]);
-  rows.push([
-    '',
-    'rotation via one webhook',
-    ms(f.propagation.ms),
-    `until all ${f.propagation.instances} serve it; ${f.propagation.listRequests} list request`,
-    '≤ 1000 ms, all',
-    tick(f.propagation.ms <= 1000 && f.propagation.instances === f.instances),
-  ]);
+  rows.push(['', 'rotation via one webhook', ms(f.propagation.ms), `until all ${f.propagation.instances} serve it; ${f.propagation.listRequests} list request`, '≤ 1000 ms, all', tick(met[1]!)]);
   rows.push([
     '',
     `Redis killed for ${f.outage.windows} windows`,
     `${f.outage.failedReads} failed reads`,
     `of ${f.outage.reads}; lists per window while down ${f.outage.listsPerWindow.join('/')} (own polling); rejoined in ${fmt(f.outage.rejoinedAfterMs, 0)} ms, then ${f.outage.listsPerWindowAfter.join('/')}`,
     '0 failed, rejoin',
-    tick(f.outage.failedReads === 0 && f.outage.listsPerWindowAfter.every((n) => n <= 1)),
+    tick(met[2]!),
   ]);
+  targets.push(...met);
 }
 
 const header = ['Scenario', 'Measure', 'Median', 'Detail', 'Target', 'Met'];
-const targets = [
-  ...bootstrap.perLatency.map((l) => l.moduleMinusPlainMet),
-  bootstrap.lkg.met,
-  readPath.met,
-  upstream.singleFlight.met,
-  upstream.fleet.countsMet,
-  upstream.fleet.jitterMet,
-  memory.deltaHeapUsedMb <= memory.targetMb,
-  memory.deltaRssMb <= memory.targetMb,
-  fleetRedis.met,
-];
-const runs = `bootstrap ${config.bootstrapRounds} rounds (+${config.warmupRounds} warm-up), read path ${config.readRounds} × ${config.readIterations.toLocaleString('en-US')}, memory ${config.memoryRounds} per variant`;
+const runsText = `bootstrap ${config.bootstrapRounds} rounds (+${config.warmupRounds} warm-up), read path ${config.readRounds} × ${config.readIterations.toLocaleString('en-US')}, memory ${config.memoryRounds} per variant, whole process ${config.processRounds} cold starts per variant, imports ${config.importRounds} processes; sections ${[...only].join(', ')}`;
 console.log('');
 console.log(`nestjs-infisical benchmark${quick ? ' (QUICK smoke run — do not quote)' : ''}`);
 console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 ${machine.v8}), ${machine.os}; load ${machine.loadAverageAtStart.join(' ')} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`Runs: ${runs}; medians of interleaved runs; ratios against baselines of the same run; counts exact.`);
+console.log(`Runs: ${runsText}; medians of interleaved runs; ratios against baselines of the same run; counts exact.`);
 console.log('');
 console.log(renderTable(header, rows));
 console.log('');
@@ -231,6 +312,9 @@ const report = {
   readPath,
   upstream,
   memory,
+  wholeProcess,
+  footprint,
+  sources,
   fleetRedis,
 };
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
