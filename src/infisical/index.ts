@@ -79,3 +79,10 @@ export {
   type InfisicalUnreachableReason,
 } from './errors/transport.errors.js';
 export { InfisicalCacheError, InfisicalConfigValidationError, InfisicalSecretNotFoundError, type ConfigIssue } from './errors/configuration.errors.js';
+export {
+  InfisicalIdentityLoginError,
+  InfisicalPlatformCredentialError,
+  type KeylessLogin,
+  type KeylessMethodName,
+  type PlatformCredentialFailure,
+} from './errors/keyless-login.errors.js';
