@@ -3,92 +3,19 @@
  * through the environment (PORT, INFISICAL_*, LOG_FORMAT), against the local Infisical server in this process.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { AppProcess } from '../support/app-process.js';
 import { APP_DEV, APP_PROJECT_ID, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
 import { freePort } from '../support/free-port.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks } from '../support/log-capture.js';
 
-const MAIN = resolve(process.cwd(), 'dist/main.js');
 /** Any JWT (an access token) — none may ever be printed. */
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 /** How long a graceful stop may take after SIGTERM (Cloud Run allows 10 s; the app needs tens of milliseconds). */
 const STOP_BUDGET_MS = 1000;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  at: number;
-}
-
-/** `node dist/main.js` with exactly the given environment (plus PATH), its output and its exit. */
-class AppProcess {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<Exit>;
-  readonly #child: ChildProcess;
-  #exit: Exit | undefined;
-
-  constructor(
-    readonly port: number,
-    env: Record<string, string>,
-    cwd: string,
-  ) {
-    this.#child = spawn(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
-    this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((r) =>
-      this.#child.on('close', (code, signal) => {
-        this.#exit = { code, signal, at: Date.now() };
-        r(this.#exit);
-      }),
-    );
-  }
-
-  get output(): string {
-    return `${this.stdout}\n${this.stderr}`;
-  }
-
-  async get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(`http://127.0.0.1:${this.port}${path}`);
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
-
-  /**
-   * Polls `path` every 100 ms until `accept` holds (at most `attempts` times); fails early, with the app's output,
-   * if the process exits.
-   */
-  async waitFor(path: string, accept: (r: { status: number; body: Record<string, unknown> }) => boolean, attempts = 100) {
-    let last: unknown;
-    for (let i = 0; i < attempts; i++) {
-      if (this.#exit) throw new Error(`the app exited (${JSON.stringify(this.#exit)}) before ${path} was ready:\n${this.output}`);
-      try {
-        const result = await this.get(path);
-        if (accept(result)) return result;
-        last = result;
-      } catch (error) {
-        last = error instanceof Error ? error.message : error;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${path} did not become ready; last answer: ${JSON.stringify(last)}\n${this.output}`);
-  }
-
-  /** Sends SIGTERM; resolves with the exit and how long it took. */
-  async stop(): Promise<Exit & { tookMs: number }> {
-    const sent = Date.now();
-    this.#child.kill('SIGTERM');
-    const exit = await this.exited;
-    return { ...exit, tookMs: exit.at - sent };
-  }
-
-  kill(): void {
-    if (!this.#exit) this.#child.kill('SIGKILL');
-  }
-}
 
 describe('node dist/main.js (Cloud Run start-up)', () => {
   let server: LocalInfisicalServer;

@@ -3,7 +3,6 @@
  * server: one fresh server per situation, all children in parallel, every output scanned for secrets.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +17,7 @@ import {
   appSeedSecrets,
   createAppSeed,
 } from '../support/fixtures/app-seed.js';
+import { runNode } from '../support/app-process.js';
 import type { TestIdentity } from '../support/fixtures/test-seed.js';
 import { closedPortUrl } from '../support/infisical-app.js';
 import { LocalInfisicalServer, type RequestLogEntry, type SeedClientSecret, type SeedFile } from '../support/infisical-server/index.js';
@@ -97,19 +97,7 @@ interface CliRun {
 
 /** Runs the compiled CLI with exactly `env` (plus PATH) in `cwd` (an empty directory unless given). */
 function runCli(args: readonly string[], env: Record<string, string>, cwd: string): Promise<CliRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+  return runNode(CLI, args, env, cwd);
 }
 
 interface Situation {
