@@ -3,7 +3,7 @@
  * configured only through the environment (no client secret), against the local server and the platform fakes.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppProcess, runNode } from '../support/app-process.js';
@@ -12,6 +12,7 @@ import { closedPortUrl } from '../support/infisical-app.js';
 import { freePort } from '../support/free-port.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { AWS_TEST_PRINCIPAL } from '../support/keyless/fake-aws-credentials.server.js';
+import { GCP_SERVICE_ACCOUNT } from '../support/keyless/fake-gcp-metadata.server.js';
 import { startKeylessWorld, type KeylessWorld } from '../support/keyless/keyless-world.js';
 import { findLeaks } from '../support/log-capture.js';
 
@@ -70,6 +71,28 @@ describe('keyless deployment: node dist/main.js and verify-infisical with only n
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(method === 'token' ? /Token Auth/ : new RegExp(`login \\(${['GCP ID Token Auth', 'Kubernetes Auth', 'OIDC Auth', 'JWT Auth', 'AWS IAM Auth'].find((l) => run.stdout.includes(l))}\\)`));
     expectNoLeaks(run.stdout);
+  });
+
+  it("runs the README's keyless Cloud Run recipe: the service account it deploys with, only the variables it sets", async () => {
+    const readme = readFileSync(resolve(process.cwd(), 'README.md'), 'utf8');
+    const recipe = /gcloud run deploy[^`]*?--service-account=(\S+) \\\n\s*--set-env-vars=([^\n]*INFISICAL_AUTH_METHOD=gcp-id-token[^\n]*)/.exec(readme);
+    expect(recipe).not.toBeNull();
+    const [, serviceAccount, vars] = recipe!;
+    const env = Object.fromEntries(vars!.split(',').map((pair) => pair.split('=') as [string, string]));
+    expect(Object.keys(env).some((name) => /SECRET|TOKEN$/.test(name))).toBe(false);
+    const local: Record<string, string> = { '<identity id>': APP_PROD.id, '<project id>': APP_PROJECT_ID, 'https://app.infisical.com': server.url };
+    for (const [name, value] of Object.entries(env)) env[name] = local[value] ?? value;
+    server.configureKeylessAuth(APP_PROD.id, { method: 'gcp-id-token', allowedServiceAccounts: serviceAccount! });
+    world.metadata.email = serviceAccount!; // Cloud Run's metadata server speaks for the service account of the deploy
+    try {
+      app = new AppProcess(await freePort(), { ...env, GCE_METADATA_HOST: world.metadata.host }, cwd);
+      await app.waitFor('/health/infisical', (r) => r.status === 200);
+      expect(app.stdout).toContain('"severity":"INFO"'); // LOG_FORMAT=json from the recipe
+      expect((await app.stop()).code).toBe(0);
+      expectNoLeaks(app.output);
+    } finally {
+      world.metadata.email = GCP_SERVICE_ACCOUNT;
+    }
   });
 
   const failures: Array<[string, () => Promise<Record<string, string>>, number, RegExp[]]> = [
