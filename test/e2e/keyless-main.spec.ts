@@ -92,6 +92,7 @@ describe('keyless deployment: node dist/main.js and verify-infisical with only n
       expectNoLeaks(app.output);
     } finally {
       world.metadata.email = GCP_SERVICE_ACCOUNT;
+      server.removeKeylessAuth(APP_PROD.id, 'gcp-id-token');
     }
   });
 
