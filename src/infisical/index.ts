@@ -6,7 +6,15 @@ export { InfisicalModule } from './infisical.module.js';
 export { INFISICAL_OPTIONS_TYPE, INFISICAL_ASYNC_OPTIONS_TYPE } from './infisical.module-definition.js';
 /** Options and their parts. */
 export type { ConfigSchema, ConfigSchemaClass, FleetOptions, InfisicalModuleOptions, PersistentCacheOptions, WebhookOptions } from './interfaces/infisical-module-options.interface.js';
-export type { InfisicalAuthOptions, TokenAuthCredentials, UniversalAuthCredentials } from './interfaces/infisical-auth.interface.js';
+export type {
+  AwsIamAuthOptions,
+  GcpIdTokenAuthOptions,
+  InfisicalAuthOptions,
+  JwtAuthOptions,
+  KubernetesAuthOptions,
+  TokenAuthCredentials,
+  UniversalAuthCredentials,
+} from './interfaces/infisical-auth.interface.js';
 export type { InfisicalSourceOptions, InfisicalTarget } from './interfaces/infisical-source.interface.js';
 export type { InfisicalFeatureOptions, InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 export type { InfisicalClock, InfisicalTimer } from './interfaces/infisical-clock.interface.js';
@@ -74,3 +82,10 @@ export {
   type InfisicalUnreachableReason,
 } from './errors/transport.errors.js';
 export { InfisicalCacheError, InfisicalConfigValidationError, InfisicalSecretNotFoundError, type ConfigIssue } from './errors/configuration.errors.js';
+export {
+  InfisicalIdentityLoginError,
+  InfisicalPlatformCredentialError,
+  type KeylessLogin,
+  type KeylessMethodName,
+  type PlatformCredentialFailure,
+} from './errors/keyless-login.errors.js';

@@ -57,3 +57,12 @@ export const INFISICAL_LOGGER_CONTEXT = 'Infisical';
 
 /** What a secret value is replaced with wherever it would otherwise be printed. */
 export const REDACTED = '[REDACTED]';
+
+/** Where a pod's service-account token is mounted (Kubernetes Auth). */
+export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** The GCP metadata server (Cloud Run, GCE, GKE); `GCE_METADATA_HOST` replaces it, as in Google's client libraries. */
+export const DEFAULT_GCE_METADATA_HOST = 'metadata.google.internal';
+/** The ECS / EKS container credentials endpoint host used with `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`. */
+export const AWS_CONTAINER_CREDENTIALS_HOST = 'http://169.254.170.2';
+/** Region of the STS endpoint signed for when neither `AWS_REGION` nor `AWS_DEFAULT_REGION` is set. */
+export const DEFAULT_AWS_REGION = 'us-east-1';

@@ -14,11 +14,14 @@ import {
   SecretGroup,
   SecretRef,
   SecretStore,
+  type InfisicalAuthOptions,
   type InfisicalModuleOptions,
 } from '../../src/infisical/index.js';
 import { faultScenarios, MALFORMED_GEMINI_KEY, REQUEST_TIMEOUT_MS, TTL, TTL_MS } from '../support/fault-scenarios.js';
-import { APP_DEV, APP_NO_READ, APP_OUTSIDER, APP_PROJECT_ID, APP_STAGING, appSeedSecrets, createAppSeed, credentialValues, PLATFORM_PROJECT_ID } from '../support/fixtures/app-seed.js';
+import { APP_DEV, APP_NO_READ, APP_OUTSIDER, APP_PROJECT_ID, APP_SHORT_TTL, APP_STAGING, appSeedSecrets, createAppSeed, credentialValues, PLATFORM_PROJECT_ID } from '../support/fixtures/app-seed.js';
 import { ALL_CREDENTIALS, closedPortUrl, optionsFor, rejectionOf, startInfisicalApp, type TestApp } from '../support/infisical-app.js';
+import { AWS_TEST_PRINCIPAL } from '../support/keyless/fake-aws-credentials.server.js';
+import { startKeylessWorld } from '../support/keyless/keyless-world.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks, LogCapture } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -55,6 +58,7 @@ describe('leak scan over all scenarios', () => {
   const logs = new LogCapture();
   const rotated = credentialValues('dev', '9');
   const tokens: string[] = [];
+  const platformSecrets: string[] = [];
   const MALFORMED_NOTION_KEY = 'malformed-notion-value-123';
   const MALFORMED_GMAIL_SECRET = 'malformed-gmail-secret-456';
   let server: LocalInfisicalServer;
@@ -224,10 +228,55 @@ describe('leak scan over all scenarios', () => {
     expect(findLeaks([...captured, logs.text].join('\n'), [WEBHOOK_SECRET, 'redis-password-not-set-here'])).toEqual([]);
   });
 
+  it('keyless logins (every method, a lifecycle, every wrong set-up) print no platform credential', async () => {
+    const clock = new ManualClock();
+    const keylessServer = await LocalInfisicalServer.start({ seed: createAppSeed(), now: clock.now });
+    const world = await startKeylessWorld(keylessServer, clock.now, APP_SHORT_TTL.id);
+    const saved = { ...process.env };
+    try {
+      process.env.GCE_METADATA_HOST = world.metadata.host;
+      process.env.AWS_ACCESS_KEY_ID = AWS_TEST_PRINCIPAL.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = AWS_TEST_PRINCIPAL.secretAccessKey;
+      const id = APP_SHORT_TTL.id;
+      const base = { siteUrl: keylessServer.url, projectId: APP_PROJECT_ID, environment: 'dev', cacheTtlSeconds: TTL };
+      const methods: InfisicalAuthOptions[] = [
+        { gcpIdToken: { identityId: id } },
+        { kubernetes: { identityId: id, tokenPath: world.kubernetes.path } },
+        { oidc: { identityId: id, jwt: world.ciToken(world.oidc, {}, 3600) } },
+        { jwt: { identityId: id, jwt: world.ciToken(world.jwt, {}, 3600) } },
+        { awsIam: { identityId: id } },
+      ];
+      for (const auth of methods) {
+        const app = await startInfisicalApp({ options: { ...base, auth }, credentials: ALL_CREDENTIALS, clock, logs, http: true });
+        await clock.advanceAsync(5 * 60 * 1000, () => app.store.whenSettled()); // renewals and fresh logins (TTL 60 s, max 120 s)
+        show(app.store.status());
+        captured.push((await request(app.url).get('/health/infisical')).text);
+        await app.close();
+      }
+      const wrong: InfisicalAuthOptions[] = [
+        { gcpIdToken: { identityId: APP_DEV.id } },
+        { oidc: { identityId: id, jwt: world.ciToken(world.oidc, { aud: 'elsewhere' }, 3600) } },
+        { jwt: { identityId: id, jwt: world.ciToken(world.oidc, {}, 3600) } },
+        { kubernetes: { identityId: id, tokenPath: `${world.kubernetes.path}.missing` } },
+      ];
+      for (const auth of wrong) {
+        const error = await rejectionOf(startInfisicalApp({ options: { ...base, auth }, credentials: ALL_CREDENTIALS, clock, logs }));
+        captured.push(error.message, error.stack ?? '', inspect(error), JSON.stringify(error));
+      }
+      platformSecrets.push(...world.platformSecrets());
+      tokens.push(...keylessServer.issuedAccessTokens());
+      expect(world.metadata.issuedTokens.length).toBeGreaterThan(2);
+    } finally {
+      process.env = saved;
+      await world.close();
+      await keylessServer.close();
+    }
+  });
+
   it('found none of the seeded values, rotated values, client secrets or access tokens anywhere', () => {
     const output = [...captured, logs.text].join('\n');
     expect(output.length).toBeGreaterThan(10_000); // the scan really saw the scenarios' output
-    const needles = [...appSeedSecrets(), ...Object.values(rotated), MALFORMED_GEMINI_KEY, MALFORMED_NOTION_KEY, MALFORMED_GMAIL_SECRET, ...server.issuedAccessTokens(), ...tokens];
+    const needles = [...platformSecrets, ...appSeedSecrets(), ...Object.values(rotated), MALFORMED_GEMINI_KEY, MALFORMED_NOTION_KEY, MALFORMED_GMAIL_SECRET, ...server.issuedAccessTokens(), ...tokens];
     expect(tokens.length + server.issuedAccessTokens().length).toBeGreaterThan(3);
     expect(findLeaks(output, needles)).toEqual([]);
   });

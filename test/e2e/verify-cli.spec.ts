@@ -18,6 +18,7 @@ import {
   appSeedSecrets,
   createAppSeed,
 } from '../support/fixtures/app-seed.js';
+import { runNode } from '../support/app-process.js';
 import type { TestIdentity } from '../support/fixtures/test-seed.js';
 import { freePort } from '../support/free-port.js';
 import { closedPortUrl } from '../support/infisical-app.js';
@@ -98,19 +99,7 @@ interface CliRun {
 
 /** Runs the compiled CLI with exactly `env` (plus PATH) in `cwd` (an empty directory unless given). */
 function runCli(args: readonly string[], env: Record<string, string>, cwd: string): Promise<CliRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+  return runNode(CLI, args, env, cwd);
 }
 
 const MAIN = join(ROOT, 'dist/main.js');

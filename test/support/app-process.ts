@@ -1,3 +1,4 @@
+/** `node dist/main.js` (built by `pretest`) as a child process configured only through its environment. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -73,4 +74,27 @@ export class AppProcess {
   kill(): void {
     if (!this.#exit) this.#child.kill('SIGKILL');
   }
+}
+/** What a finished child process printed and how it exited. */
+export interface NodeRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node <script> <args>` with exactly `env` (plus PATH) in `cwd`; killed after 20 s. */
+export function runNode(script: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<NodeRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
 }

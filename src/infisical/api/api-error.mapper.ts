@@ -5,6 +5,7 @@ import {
 } from '../errors/authentication.errors.js';
 import { InfisicalProjectAccessError, InfisicalSecretPathNotFoundError } from '../errors/access.errors.js';
 import { InfisicalError } from '../errors/infisical.error.js';
+import { InfisicalIdentityLoginError, type KeylessLogin } from '../errors/keyless-login.errors.js';
 import { InfisicalRateLimitError, InfisicalRequestError, InfisicalUnreachableError } from '../errors/transport.errors.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
 import type { HttpFailure } from './http-request.js';
@@ -23,6 +24,8 @@ export interface ApiErrorAnswer {
   target: InfisicalTarget;
   /** Client ID of the identity (not a secret), named in login failures. */
   clientId?: string;
+  /** The keyless login method and identity, when the login is not Universal Auth. */
+  keyless?: KeylessLogin;
   /** Makes server text safe for a message: masked, control characters escaped, shortened. */
   sanitize: (text: string) => string;
 }
@@ -52,6 +55,10 @@ export function mapApiError(answer: ApiErrorAnswer): InfisicalError {
     );
   }
   if (status === 403 && name === 'TokenError') return new InfisicalTokenError(target, /expired/i.test(message) ? 'expired' : 'invalid');
+  if (operation === 'login' && answer.keyless && status >= 400 && status < 500 && status !== 422 && !/current IP address/i.test(message)) {
+    const notConfigured = status === 404 && /did you configure|not found for identity/i.test(message);
+    return new InfisicalIdentityLoginError(target, answer.keyless, notConfigured ? 'method-not-configured' : 'rejected', status, sanitize(message));
+  }
   if (operation === 'login') {
     if (status === 401 && /temporarily locked/i.test(message)) return new InfisicalIdentityLockedError(target);
     if (status === 401 && /expired client secret/i.test(message)) return new InfisicalAuthenticationError(target, 'client-secret-expired', answer.clientId);

@@ -11,6 +11,8 @@ export interface HttpRequest {
   json?: unknown;
   /** Cancels the attempt (start-up deadline, shutdown). */
   signal: AbortSignal;
+  /** Keep the body as text (a platform credential endpoint answering a bare JWT), not parsed as JSON. */
+  text?: boolean;
 }
 
 /** Settings shared by every attempt of one client. */
@@ -31,6 +33,8 @@ export interface HttpResponse {
   /** Parsed JSON body; undefined when the body is empty or not JSON (see `bodyProblem`). */
   body: unknown;
   bodyProblem: JsonBodyProblem | undefined;
+  /** The body as UTF-8 text, when the request asked for it. */
+  text?: string;
 }
 
 export type HttpFailureKind = NetworkFailureKind | 'timeout' | 'cancelled' | 'too-large' | 'too-deep' | 'redirect';
@@ -95,6 +99,7 @@ async function attempt(request: HttpRequest, settings: HttpSettings, signal: Abo
     throw new HttpFailure('redirect', `HTTP ${response.status} redirect to ${originOf(response.headers.get('location'), request.url)} (not followed)`);
   }
   const bytes = await readBody(response, settings.maxBytes);
+  if (request.text) return { status: response.status, headers: response.headers, body: undefined, bodyProblem: undefined, text: Buffer.from(bytes).toString('utf8') };
   const parsed = parseJsonBody(bytes, settings.maxJsonDepth);
   if (!parsed.ok && parsed.problem === 'too-deep') {
     throw new HttpFailure('too-deep', `an HTTP ${response.status} answer nested deeper than ${settings.maxJsonDepth} levels`);

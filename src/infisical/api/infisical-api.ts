@@ -1,3 +1,4 @@
+import type { KeylessLogin } from '../errors/keyless-login.errors.js';
 import { InfisicalUnreachableError } from '../errors/transport.errors.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
 import { mapApiError, mapHttpFailure, type ApiOperation } from './api-error.mapper.js';
@@ -41,6 +42,8 @@ export interface InfisicalApiSettings {
   sanitize: (text: string) => string;
   /** Client ID of a Universal Auth identity (not a secret), named in login failures. */
   clientId?: string;
+  /** A keyless login's method and identity, named in login failures. */
+  keyless?: KeylessLogin;
 }
 
 /**
@@ -144,6 +147,7 @@ export class InfisicalApi {
       retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after'), this.settings.http.clock.now()),
       target,
       clientId: this.settings.clientId,
+      keyless: this.settings.keyless,
       sanitize: this.settings.sanitize,
     });
   }

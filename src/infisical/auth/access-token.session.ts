@@ -133,7 +133,7 @@ export class AccessTokenSession {
   }
 
   async #login(signal: AbortSignal): Promise<Token> {
-    const answer = await this.method.login(this.api, this.target, signal);
+    const answer = await this.method.login(this.api, this.target, signal, (secrets) => this.redactor.replace('platform', secrets));
     this.events.onLogin?.();
     return this.#install(answer, undefined);
   }

@@ -5,7 +5,7 @@ import type { ResolvedAuth, ResolvedInfisicalOptions } from '../options/resolved
 import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import { sanitizeServerText } from '../redaction/server-text.js';
 import { AccessTokenSession, type SessionEvents } from './access-token.session.js';
-import { createLoginMethod } from './login-methods.js';
+import { createLoginMethod, keylessLoginOf } from './login-methods.js';
 
 /** The API client and the token session of one configuration, as the app and `verify-infisical` both use them. */
 export interface InfisicalConnection {
@@ -22,12 +22,14 @@ export function connectToInfisical(
   redactor: SecretRedactor,
   events?: SessionEvents,
 ): InfisicalConnection {
+  const http = { fetch: () => options.fetch ?? globalThis.fetch, timeoutMs: options.requestTimeoutMs, maxBytes: MAX_RESPONSE_BYTES, maxJsonDepth: MAX_JSON_DEPTH, clock };
   const api = new InfisicalApi({
     siteUrl: options.siteUrl,
-    http: { fetch: () => options.fetch ?? globalThis.fetch, timeoutMs: options.requestTimeoutMs, maxBytes: MAX_RESPONSE_BYTES, maxJsonDepth: MAX_JSON_DEPTH, clock },
+    http,
     sanitize: (text) => redactor.redact(sanitizeServerText(text)),
     clientId: clientIdOf(options.auth),
+    keyless: keylessLoginOf(options.auth),
   });
-  const session = new AccessTokenSession(createLoginMethod(options.auth, clock), api, options.sources[0]!, clock, redactor, clientIdOf(options.auth), events);
+  const session = new AccessTokenSession(createLoginMethod(options.auth, clock, http), api, options.sources[0]!, clock, redactor, clientIdOf(options.auth), events);
   return { api, session };
 }

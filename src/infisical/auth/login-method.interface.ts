@@ -10,6 +10,9 @@ export interface LoginMethod {
   readonly secrets: readonly string[];
   /** Whether a fresh login can replace a token that stopped working (false for a fixed token). */
   readonly canLogIn: boolean;
-  /** Obtains a new access token (fetching any platform credential first). */
-  login(api: InfisicalApi, target: InfisicalTarget, signal: AbortSignal): Promise<LoginAnswer>;
+  /**
+   * Obtains a new access token, fetching any platform credential first; `mask` registers such a credential (a platform
+   * JWT, AWS keys) for masking before it is sent anywhere.
+   */
+  login(api: InfisicalApi, target: InfisicalTarget, signal: AbortSignal, mask: (secrets: string[]) => void): Promise<LoginAnswer>;
 }

@@ -45,7 +45,7 @@ export const VERIFY_CHECKS: Record<VerifyStepId, (ctx: VerifyContext) => Promise
     const options = resolveInfisicalOptions({ ...fromEnv, schema: ctx.input.schema?.schema, requiredKeys: [...(fromEnv.requiredKeys ?? []), ...ctx.input.requiredKeys] });
     ctx.connect({ ...options, auth: options.auth! });
     const auth = options.auth!;
-    const who = auth.method === 'universal-auth' ? `, client ID ${auth.clientId}` : `, ${ctx.session.label}`;
+    const who = auth.method === 'universal-auth' ? `, client ID ${auth.clientId}` : auth.method === 'token' ? `, ${ctx.session.label}` : `, ${ctx.session.label} as identity ${auth.identityId}`;
     return `site ${options.siteUrl}, ${each(options.sources, (s) => `project ${s.projectId}, environment "${s.environment}", path "${s.secretPath}"`)}${who}`;
   },
 

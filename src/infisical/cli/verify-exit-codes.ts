@@ -21,6 +21,8 @@ export const VERIFY_EXIT = {
   notReadable: 9,
   missingKeys: 10,
   malformedKeys: 11,
+  platformCredential: 12,
+  identityLogin: 13,
 } as const;
 
 export type VerifyExitName = keyof typeof VERIFY_EXIT;
@@ -39,4 +41,6 @@ export const VERIFY_EXIT_CODES: readonly VerifyExitCode[] = [
   { code: 9, name: 'notReadable', meaning: 'the identity may not read this environment (Infisical hides its secrets instead of refusing)' },
   { code: 10, name: 'missingKeys', meaning: 'required key(s) missing from Infisical and the environment' },
   { code: 11, name: 'malformedKeys', meaning: 'key(s) present but rejected by the schema or a credential format rule' },
+  { code: 12, name: 'platformCredential', meaning: 'keyless login: no platform credential (GCP metadata server unreachable, token file missing / unreadable, no AWS credentials)' },
+  { code: 13, name: 'identityLogin', meaning: 'keyless login refused: identity lacks the method, wrong audience, service account / namespace / principal not allowed, expired JWT' },
 ];

@@ -2,6 +2,7 @@ import { InfisicalEnvironmentNotFoundError, InfisicalPermissionError, InfisicalP
 import { InfisicalAuthenticationError, InfisicalIdentityLockedError } from '../errors/authentication.errors.js';
 import { InfisicalConfigValidationError } from '../errors/configuration.errors.js';
 import { InfisicalError } from '../errors/infisical.error.js';
+import { InfisicalIdentityLoginError, InfisicalPlatformCredentialError } from '../errors/keyless-login.errors.js';
 import { InfisicalOptionsError } from '../errors/options.error.js';
 import { InfisicalRateLimitError, InfisicalStartupTimeoutError, InfisicalUnreachableError } from '../errors/transport.errors.js';
 import { VerifyUsageError } from './verify-cli.args.js';
@@ -27,6 +28,8 @@ function exitFor(error: unknown): VerifyExitName {
   if (error instanceof InfisicalUnreachableError || error instanceof InfisicalRateLimitError || error instanceof InfisicalStartupTimeoutError) return 'unreachable';
   if (error instanceof InfisicalAuthenticationError) return 'authentication';
   if (error instanceof InfisicalIdentityLockedError) return 'locked';
+  if (error instanceof InfisicalPlatformCredentialError) return 'platformCredential';
+  if (error instanceof InfisicalIdentityLoginError) return 'identityLogin';
   if (error instanceof InfisicalProjectAccessError) return 'project';
   if (error instanceof InfisicalEnvironmentNotFoundError) return 'environment';
   if (error instanceof InfisicalSecretPathNotFoundError) return 'secretPath';

@@ -1,6 +1,7 @@
 import { InfisicalOptionsError, type InfisicalOptionProblem } from '../errors/options.error.js';
 import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
-import { INFISICAL_ENV_VARIABLES, variableForOption, type EnvVariable } from './env-variables.js';
+import { authMethodFromEnv } from './auth-from-env.js';
+import { INFISICAL_ENV_VARIABLES, METHOD_PLACEHOLDER, variableForOption, type EnvVariable } from './env-variables.js';
 import { resolveInfisicalOptions } from './options.resolver.js';
 
 /** Anything that answers `get(name)` (a `ConfigService`) or a plain environment object (`process.env`). */
@@ -48,31 +49,29 @@ export function infisicalOptionsFromEnv(source: EnvironmentSource): InfisicalMod
   };
 
   const options: Record<string, unknown> = {};
+  const enabled = read('INFISICAL_ENABLED') === undefined || !FALSE.includes(read('INFISICAL_ENABLED')!.toLowerCase());
+  const method = enabled ? authMethodFromEnv(read, problems) : undefined;
   for (const entry of INFISICAL_ENV_VARIABLES) {
     const text = read(entry.variable);
-    if (text === undefined) continue;
+    if (text === undefined || entry.kind === 'method') continue;
+    const isAuth = entry.option.startsWith('auth.');
+    if (isAuth && (!method || !method.variables.includes(entry.variable))) continue;
     const value = parse(entry, text);
-    if (value !== undefined) setPath(options, entry.option, value);
+    if (value !== undefined) setPath(options, isAuth ? entry.option.replace(METHOD_PLACEHOLDER, method!.option) : entry.option, value);
   }
-  const enabled = options.enabled !== false;
+  if (method && method.method !== 'universal-auth' && method.method !== 'token' && !options.auth) options.auth = { [method.option]: {} };
   if (read('INFISICAL_SECRET_PATH') !== undefined && read('INFISICAL_SECRET_PATHS') !== undefined) {
     problems.push({ option: 'secretPath', variable: 'INFISICAL_SECRET_PATH', problem: 'and INFISICAL_SECRET_PATHS are both set: keep one (INFISICAL_SECRET_PATHS lists several folders)' });
   }
-  const auth = options.auth as Record<string, unknown> | undefined;
   if (!enabled) {
     delete options.auth;
   } else {
-    if (auth?.token && auth.universalAuth) {
-      problems.push({ option: 'auth', variable: 'INFISICAL_TOKEN', problem: 'and INFISICAL_CLIENT_ID / INFISICAL_CLIENT_SECRET are both set: use one login method' });
-    }
-    const required: Array<[string, string, boolean]> = [
-      ['INFISICAL_CLIENT_ID', 'auth.universalAuth.clientId', !auth?.token],
-      ['INFISICAL_CLIENT_SECRET', 'auth.universalAuth.clientSecret', !auth?.token],
-      ['INFISICAL_PROJECT_ID', 'projectId', true],
-      ['INFISICAL_ENVIRONMENT', 'environment', true],
+    const required: Array<[string, string]> = [
+      ['INFISICAL_PROJECT_ID', 'projectId'],
+      ['INFISICAL_ENVIRONMENT', 'environment'],
     ];
-    for (const [variable, option, needed] of required) {
-      if (needed && read(variable) === undefined) problems.push({ option, variable, problem: 'is required (or set INFISICAL_ENABLED=false to run on .env alone)' });
+    for (const [variable, option] of required) {
+      if (read(variable) === undefined) problems.push({ option, variable, problem: 'is required (or set INFISICAL_ENABLED=false to run on .env alone)' });
     }
   }
   if (problems.length) throw new InfisicalOptionsError(problems);

@@ -12,7 +12,14 @@ export interface ResolvedSource extends InfisicalTarget {
 /** How to log in, after validation. */
 export type ResolvedAuth =
   | { method: 'universal-auth'; clientId: string; clientSecret: string }
-  | { method: 'token'; accessToken: string };
+  | { method: 'token'; accessToken: string }
+  | { method: 'gcp-id-token'; identityId: string }
+  | { method: 'kubernetes'; identityId: string; tokenPath: string }
+  | { method: 'oidc' | 'jwt'; identityId: string; jwt: string | undefined; jwtFile: string | undefined }
+  | { method: 'aws-iam'; identityId: string };
+
+/** Login methods that prove a platform identity (no client secret, no token configured). */
+export type KeylessMethod = Exclude<ResolvedAuth['method'], 'universal-auth' | 'token'>;
 
 /** The options with every default applied, checked once at bootstrap. */
 export interface ResolvedInfisicalOptions {

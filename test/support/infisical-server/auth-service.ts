@@ -28,6 +28,8 @@ interface TokenRecord {
   id: string;
   identityId: string;
   clientSecretId: string;
+  /** How the token was obtained (`universal-auth`, `gcp-auth`, `token-auth`, …), as in the JWT's claims. */
+  authMethod: string;
   /** Monotonic issue sequence (orders tokens against revocation markers). */
   seq: number;
   /** seconds, anchors the max-TTL budget */
@@ -130,6 +132,7 @@ export class AuthService {
       id: randomUUID(),
       identityId: identity.id,
       clientSecretId: match.id,
+      authMethod: 'universal-auth',
       seq: (this.sequence += 1),
       creationEpoch: Math.floor(now / 1000),
       accessTokenTTL: identity.accessTokenTTL,
@@ -142,6 +145,29 @@ export class AuthService {
     this.tokens.set(record.id, record);
     const ttl = this.computeIssuedTtl(record);
     return this.issue(identity, record, ttl);
+  }
+
+  /**
+   * Issues a token after a keyless login the caller has already verified (GCP, Kubernetes, OIDC, JWT, AWS), with the
+   * method's own token settings (Infisical keeps TTLs per auth method; 0 = the identity's).
+   */
+  loginVerified(identity: IdentityRecord, authMethod: string, ttl: { accessTokenTTL?: number; accessTokenMaxTTL?: number } = {}): TokenResponse {
+    const record: TokenRecord = {
+      id: randomUUID(),
+      identityId: identity.id,
+      clientSecretId: '',
+      authMethod,
+      seq: (this.sequence += 1),
+      creationEpoch: this.nowSeconds(),
+      accessTokenTTL: ttl.accessTokenTTL || identity.accessTokenTTL,
+      accessTokenMaxTTL: ttl.accessTokenMaxTTL || identity.accessTokenMaxTTL,
+      numUsesLimit: identity.accessTokenNumUsesLimit,
+      uses: 0,
+      revoked: false,
+      jwts: new Set(),
+    };
+    this.tokens.set(record.id, record);
+    return this.issue(identity, record, this.computeIssuedTtl(record));
   }
 
   /** min(requested TTL, remaining max-TTL budget, 90-day ceiling); 0 means "no cap" for TTL/maxTTL. */
@@ -159,7 +185,7 @@ export class AuthService {
     const payload: JwtPayload = {
       identityId: identity.id,
       identityName: identity.name,
-      authMethod: 'universal-auth',
+      authMethod: record.authMethod,
       orgId: ORG_ID,
       rootOrgId: ORG_ID,
       parentOrgId: ORG_ID,
@@ -208,6 +234,7 @@ export class AuthService {
         id: tokenId,
         identityId,
         clientSecretId: typeof claims['clientSecretId'] === 'string' ? claims['clientSecretId'] : '',
+        authMethod: typeof claims['authMethod'] === 'string' ? claims['authMethod'] : 'universal-auth',
         seq: 0,
         creationEpoch,
         accessTokenTTL: num(claims['accessTokenTTL'], 0),
@@ -355,6 +382,7 @@ export class AuthService {
       id: randomUUID(),
       identityId,
       clientSecretId: identity.clientSecrets[0]?.id ?? '',
+      authMethod: 'token-auth',
       seq: (this.sequence += 1),
       creationEpoch: Math.floor(createdAtMs / 1000),
       accessTokenTTL: identity.accessTokenTTL,

@@ -4,6 +4,8 @@
  * read secrets against it; tests steer it through the in-process admin API (or /__admin/ over
  * HTTP): secrets, permissions, revocations, the server clock, faults and rate limits.
  */
+import { type AwsPrincipal, type KeylessConfig, KeylessAuthService, type KeylessMethod } from './keyless-auth.service.js';
+import { registerKeylessRoutes } from './routes/keyless.routes.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -46,6 +48,7 @@ export class LocalInfisicalServer {
   private readonly http: Server;
   private readonly store: InfisicalStore;
   private readonly auth: AuthService;
+  private readonly keyless: KeylessAuthService;
   private readonly faults = new FaultManager();
   private readonly rateLimiter: RateLimiter;
   private readonly router = new Router();
@@ -72,10 +75,12 @@ export class LocalInfisicalServer {
     const clock = (): number => this.now();
     this.store = new InfisicalStore(seed, clock);
     this.auth = new AuthService(this.store, seed.authSecret ?? randomBytes(32).toString('hex'), clock);
+    this.keyless = new KeylessAuthService(this.store, this.auth, clock);
     this.rateLimiter = new RateLimiter(clock, options.rateLimit);
     const deps = { store: this.store, auth: this.auth, now: clock };
     registerStatusRoutes(this.router, deps);
     registerAuthRoutes(this.router, deps);
+    registerKeylessRoutes(this.router, this.keyless);
     registerSecretsRoutes(this.router, deps);
     registerProjectRoutes(this.router, deps);
     this.adminRouter = createAdminRouter(this);
@@ -221,6 +226,28 @@ export class LocalInfisicalServer {
    */
   mintAccessToken(identityId: string, opts: { ttlSeconds?: number; issuedSecondsAgo?: number } = {}): TokenResponse {
     return this.auth.adminMintToken(identityId, opts);
+  }
+
+  // ---------------------------------------------------------------- keyless auth methods
+
+  /** Attaches (or replaces) GCP ID Token, Kubernetes, OIDC, JWT or AWS IAM Auth on the identity. */
+  configureKeylessAuth(identityId: string, config: KeylessConfig): void {
+    this.keyless.configure(identityId, config);
+  }
+
+  /** Removes the method from the identity (its logins → 404 "... did you configure ...?"). */
+  removeKeylessAuth(identityId: string, method: KeylessMethod): void {
+    this.keyless.remove(identityId, method);
+  }
+
+  /** The keys "Google" signs ID tokens with (what Infisical fetches as Google's federated sign-on certs). */
+  setGoogleCerts(publicKeysPem: string[]): void {
+    this.keyless.setGoogleCerts(publicKeysPem);
+  }
+
+  /** A principal the built-in stand-in for AWS STS recognises by its access key ID. */
+  addAwsPrincipal(principal: AwsPrincipal): void {
+    this.keyless.addAwsPrincipal(principal);
   }
 
   // ---------------------------------------------------------------- faults, rate limit, log

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { ConfigurableModuleBuilder, Inject, Injectable, Module, type INestApplication, type Type } from '@nestjs/common';
-import { ConfigService, type ConfigType } from '@nestjs/config';
+import { ConfigModule, ConfigService, type ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -25,7 +27,7 @@ const environment = required('INFISICAL_ENVIRONMENT');
 
 interface Seed {
   projects: Array<{ id: string; secrets: Array<{ environment: string; path?: string; key: string; value: string }> }>;
-  identities: Array<{ clientSecrets: Array<{ secret: string }> }>;
+  identities: Array<{ id: string; clientId: string; clientSecrets: Array<{ secret: string }> }>;
 }
 const seed = JSON.parse(readFileSync(required('INFISICAL_SEED_FILE'), 'utf8')) as Seed;
 
@@ -261,5 +263,43 @@ describe('the verify-infisical bin in an ESM application', () => {
     assert.ok(code > 1, `exit code ${code}`);
     assert.match(stdout, /STRIPE_API_KEY/);
     assert.equal(leaksIn(stdout + stderr), 0);
+  });
+});
+
+describe('keyless login in a NestJS 12 ESM application', () => {
+  it('boots with auth: { gcpIdToken: { identityId } } against a fake GCP metadata server, no secret configured', async () => {
+    // A stand-in for the Cloud Run metadata server: RS256 ID tokens for the audience asked for, "Google" holding the key.
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const email = 'consumer-app@project.iam.gserviceaccount.com';
+    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const metadata = createServer((req, res) => {
+      if (req.headers['metadata-flavor'] !== 'Google') return void res.writeHead(403).end();
+      const audience = new URL(req.url ?? '/', 'http://metadata').searchParams.get('audience');
+      const now = Math.floor(Date.now() / 1000);
+      const unsigned = `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc({ iss: 'https://accounts.google.com', aud: audience, email, iat: now, exp: now + 3600 })}`;
+      res.end(`${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url')}`);
+    });
+    await new Promise<void>((resolve) => metadata.listen(0, '127.0.0.1', resolve));
+    const identityId = seed.identities.find((i) => i.clientId === required('INFISICAL_CLIENT_ID'))!.id;
+    await admin('POST', 'google-certs', { certs: [publicKey.export({ type: 'spki', format: 'pem' }).toString()] });
+    await admin('POST', 'identities/auth', { identityId, method: 'gcp-id-token', allowedServiceAccounts: email });
+    process.env.GCE_METADATA_HOST = `127.0.0.1:${(metadata.address() as AddressInfo).port}`;
+    class KeylessModule {}
+    Module({
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
+        InfisicalModule.forRoot({ siteUrl, projectId, environment, auth: { gcpIdToken: { identityId } }, isGlobal: true, credentials: [GeminiCredentials] }),
+      ],
+    })(KeylessModule);
+    const context = await NestFactory.createApplicationContext(KeylessModule, { logger: ['error'] });
+    try {
+      assert.equal(context.get(GeminiCredentials).apiKey, seededValue('GEMINI_API_KEY'));
+    } finally {
+      await context.close();
+      delete process.env.GCE_METADATA_HOST;
+      await admin('POST', 'identities/auth/remove', { identityId, method: 'gcp-id-token' });
+      metadata.closeAllConnections();
+      await new Promise((resolve) => metadata.close(resolve));
+    }
   });
 });

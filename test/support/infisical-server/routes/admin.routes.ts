@@ -9,6 +9,7 @@ import type { LocalInfisicalServer } from '../local-infisical.server.js';
 import { Router } from '../router.js';
 import type { Fault, RateLimitConfig } from '../seed.types.js';
 import { AdminInputError } from '../store.js';
+import type { KeylessConfig, KeylessMethod } from '../keyless-auth.service.js';
 
 type Body = Record<string, unknown>;
 
@@ -119,6 +120,33 @@ export function createAdminRouter(server: LocalInfisicalServer): Router {
     if (accessToken) server.revokeToken(accessToken);
     else if (identityId) server.revokeIdentityTokens(identityId);
     else throw adminError(400, "Provide 'accessToken' or 'identityId'");
+    ok(ctx);
+  });
+
+  router.add('POST', '/__admin/identities/auth', async (ctx) => {
+    const body = await objectBody(ctx);
+    const { identityId, ...config } = body;
+    if (typeof identityId !== 'string') throw adminError(400, "'identityId' must be a non-empty string");
+    server.configureKeylessAuth(identityId, config as unknown as KeylessConfig);
+    ok(ctx);
+  });
+
+  router.add('POST', '/__admin/identities/auth/remove', async (ctx) => {
+    const body = await objectBody(ctx);
+    server.removeKeylessAuth(str(body, 'identityId'), str(body, 'method') as KeylessMethod);
+    ok(ctx);
+  });
+
+  router.add('POST', '/__admin/google-certs', async (ctx) => {
+    const certs = (await objectBody(ctx))['certs'];
+    if (!Array.isArray(certs) || certs.some((c) => typeof c !== 'string')) throw adminError(400, "'certs' must be an array of PEM public keys");
+    server.setGoogleCerts(certs as string[]);
+    ok(ctx);
+  });
+
+  router.add('POST', '/__admin/aws-principals', async (ctx) => {
+    const body = await objectBody(ctx);
+    server.addAwsPrincipal({ accessKeyId: str(body, 'accessKeyId'), secretAccessKey: str(body, 'secretAccessKey'), arn: str(body, 'arn'), account: str(body, 'account'), userId: str(body, 'userId') });
     ok(ctx);
   });
 
