@@ -107,6 +107,10 @@ const GOOD_ENV: Record<string, string> = {
   INFISICAL_ENVIRONMENT: 'dev',
 };
 
+/** Keyless cases leave out the Universal Auth pair of GOOD_ENV (empty = unset). */
+const KEYLESS = { INFISICAL_CLIENT_ID: '', INFISICAL_CLIENT_SECRET: '' };
+const IDENTITY_ID = 'b0000000-0000-4000-8000-000000000001';
+
 /** Bad values per variable; each entry may set companions (e.g. a cache key needs a cache file). */
 const BAD_VARIABLES: Record<string, Array<Record<string, string>>> = {
   INFISICAL_ENABLED: [{ INFISICAL_ENABLED: 'maybe' }, { INFISICAL_ENABLED: 'ture' }],
@@ -125,6 +129,15 @@ const BAD_VARIABLES: Record<string, Array<Record<string, string>>> = {
   INFISICAL_CACHE_FILE: [{ INFISICAL_CACHE_FILE: ' /tmp/lkg.bin' }],
   INFISICAL_CACHE_KEY: [{ INFISICAL_CACHE_FILE: '/tmp/lkg.bin', INFISICAL_CACHE_KEY: 'short' }, { INFISICAL_CACHE_FILE: '/tmp/lkg.bin', INFISICAL_CACHE_KEY: CACHE_KEY.slice(0, 31) }],
   INFISICAL_REQUIRED_KEYS: [{ INFISICAL_REQUIRED_KEYS: 'A,__proto__' }],
+  INFISICAL_MIRROR_TO_PROCESS_ENV: [{ INFISICAL_MIRROR_TO_PROCESS_ENV: 'A,constructor' }],
+  INFISICAL_AUTH_METHOD: [{ INFISICAL_AUTH_METHOD: 'ldap' }, { INFISICAL_AUTH_METHOD: 'GCP' }],
+  INFISICAL_IDENTITY_ID: [{ ...KEYLESS, INFISICAL_AUTH_METHOD: 'gcp-id-token', INFISICAL_IDENTITY_ID: 'not-a-uuid' }],
+  INFISICAL_JWT: [
+    { ...KEYLESS, INFISICAL_AUTH_METHOD: 'oidc', INFISICAL_IDENTITY_ID: IDENTITY_ID, INFISICAL_JWT: 'a.b.c', INFISICAL_JWT_FILE: '/tmp/jwt' },
+    { ...KEYLESS, INFISICAL_AUTH_METHOD: 'oidc', INFISICAL_IDENTITY_ID: IDENTITY_ID, INFISICAL_JWT: ' spaced ' },
+  ],
+  INFISICAL_JWT_FILE: [{ ...KEYLESS, INFISICAL_AUTH_METHOD: 'jwt', INFISICAL_IDENTITY_ID: IDENTITY_ID, INFISICAL_JWT_FILE: ' /tmp/jwt ' }],
+  INFISICAL_KUBERNETES_TOKEN_PATH: [{ ...KEYLESS, INFISICAL_AUTH_METHOD: 'kubernetes', INFISICAL_IDENTITY_ID: IDENTITY_ID, INFISICAL_KUBERNETES_TOKEN_PATH: ' /var/token ' }],
   INFISICAL_WEBHOOK_SECRET: [{ INFISICAL_WEBHOOK_SECRET: ' webhook-secret-with-spaces ' }],
   INFISICAL_REDIS_URL: [{ INFISICAL_REDIS_URL: 'http://127.0.0.1:6379' }, { INFISICAL_REDIS_URL: 'localhost:6379' }],
 };

@@ -109,6 +109,15 @@ export interface InfisicalModuleOptions {
   schema?: ConfigSchema;
   /** Keys that must be present (from any source), at bootstrap and after every refresh. @default [] */
   requiredKeys?: string[];
+  /**
+   * Keys whose values are also written to `process.env`, for libraries that read nothing else. Opt-in: without it
+   * no secret value reaches `process.env`. Each listed key gets its current value (as a string) after bootstrap and
+   * after every refresh that changes it; a key that disappears gets back what the environment had, and shutdown
+   * restores the environment. Risk: `process.env` is inherited by every child process and readable by any code in
+   * the process — list only what such a library needs.
+   * @default []
+   */
+  mirrorToProcessEnv?: string[];
   /** Encrypted last-known-good snapshot on disk. @default undefined (off) */
   persistentCache?: PersistentCacheOptions;
   /** Revoke the access token when the application shuts down (within 2 s). @default false */

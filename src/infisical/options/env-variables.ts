@@ -38,6 +38,7 @@ export const INFISICAL_ENV_VARIABLES: readonly EnvVariable[] = [
   { variable: 'INFISICAL_WEBHOOK_SECRET', option: 'webhook.secret', kind: 'secret', description: 'secret key of the project webhook; turns on the receiver at POST /webhooks/infisical (off by default)' },
   { variable: 'INFISICAL_REDIS_URL', option: 'fleet.redisUrl', kind: 'secret', description: 'Redis shared by the instances: one Infisical read per TTL window for the whole fleet (off by default)' },
   { variable: 'INFISICAL_REQUIRED_KEYS', option: 'requiredKeys', kind: 'list', description: 'keys that must be present, comma-separated' },
+  { variable: 'INFISICAL_MIRROR_TO_PROCESS_ENV', option: 'mirrorToProcessEnv', kind: 'list', description: 'keys also written to process.env for libraries that read only process.env, comma-separated (off by default)' },
 ];
 
 /** Names of the conventional variables, in table order. */

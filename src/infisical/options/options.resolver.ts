@@ -22,7 +22,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'enabled', 'siteUrl', 'projectId', 'environment', 'secretPath', 'recursive', 'includeImports', 'expandSecretReferences',
   'sources', 'auth', 'cacheTtlSeconds', 'startupTimeoutMs', 'requestTimeoutMs', 'maxStaleSeconds', 'schema',
   'requiredKeys', 'persistentCache', 'revokeTokenOnShutdown', 'fetch', 'healthMaxKeys',
-  'webhook', 'fleet',
+  'webhook', 'fleet', 'mirrorToProcessEnv',
 ]);
 
 /** Settings of `forRoot` / `forRootAsync` itself that end up in the options by mistake (e.g. from `useFactory`). */
@@ -30,6 +30,20 @@ const EXTRAS = new Set(['isGlobal', 'credentials', 'namespaces', 'imports', 'inj
 
 function isStandardSchema(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { '~standard'?: { validate?: unknown } })['~standard']?.validate === 'function';
+}
+
+/** A list of key names (`requiredKeys`, `mirrorToProcessEnv`): distinct, non-empty, no prototype names. */
+function keyList(reader: OptionReader, option: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((k) => typeof k !== 'string' || k.trim() === '' || k.trim() !== k)) {
+    reader.bad(option, 'must be an array of key names (non-empty strings without surrounding whitespace)');
+    return [];
+  }
+  if (value.some((k) => UNUSABLE_KEYS.has(k))) {
+    reader.bad(option, 'cannot list __proto__, constructor or prototype: such secrets are never loaded (they would reach object prototypes)');
+    return [];
+  }
+  return [...new Set(value as string[])];
 }
 
 /** Applies defaults and validates; throws one {@link InfisicalOptionsError} naming every wrong option. */
@@ -63,12 +77,8 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
   if (schema !== undefined && !(typeof schema === 'function' && schema.prototype) && !isStandardSchema(schema)) {
     reader.bad('schema', `must be a class decorated with class-validator rules or a Standard Schema such as a zod object (got ${describeValue(schema)})`);
   }
-  const requiredKeys = raw.requiredKeys === undefined ? [] : raw.requiredKeys;
-  if (!Array.isArray(requiredKeys) || requiredKeys.some((k) => typeof k !== 'string' || k.trim() === '' || k.trim() !== k)) {
-    reader.bad('requiredKeys', 'must be an array of key names (non-empty strings without surrounding whitespace)');
-  } else if (requiredKeys.some((k) => UNUSABLE_KEYS.has(k))) {
-    reader.bad('requiredKeys', 'cannot list __proto__, constructor or prototype: such secrets are never loaded (they would reach object prototypes)');
-  }
+  const requiredKeys = keyList(reader, 'requiredKeys', raw.requiredKeys);
+  const mirrorToProcessEnv = keyList(reader, 'mirrorToProcessEnv', raw.mirrorToProcessEnv);
   if (raw.fetch !== undefined && typeof raw.fetch !== 'function') reader.bad('fetch', `must be a fetch function (got ${describeValue(raw.fetch)})`);
 
   let persistentCache: ResolvedInfisicalOptions['persistentCache'];
@@ -102,7 +112,8 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
     requestTimeoutMs: reader.integer('requestTimeoutMs', DEFAULT_REQUEST_TIMEOUT_MS, 1, MAX_TIMEOUT_MS, 'milliseconds'),
     maxStaleSeconds: reader.integer('maxStaleSeconds', DEFAULT_MAX_STALE_SECONDS, 0, 31_536_000, 'seconds'),
     schema: schema as ConfigSchema | undefined,
-    requiredKeys: Array.isArray(requiredKeys) ? [...new Set(requiredKeys as string[])] : [],
+    requiredKeys,
+    mirrorToProcessEnv,
     persistentCache,
     revokeTokenOnShutdown: reader.boolean('revokeTokenOnShutdown', false),
     fetch: raw.fetch as typeof fetch | undefined,

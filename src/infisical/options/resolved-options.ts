@@ -36,6 +36,8 @@ export interface ResolvedInfisicalOptions {
   maxStaleSeconds: number;
   schema: ConfigSchema | undefined;
   requiredKeys: string[];
+  /** Keys mirrored into `process.env` (opt-in; empty by default). */
+  mirrorToProcessEnv: string[];
   persistentCache: { path: string; key: string } | undefined;
   revokeTokenOnShutdown: boolean;
   fetch: typeof fetch | undefined;

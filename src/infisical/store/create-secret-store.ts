@@ -1,3 +1,4 @@
+import { attachProcessEnvMirror } from '../config/process-env.mirror.js';
 import type { ConfigService } from '@nestjs/config';
 import { connectToInfisical } from '../auth/infisical-connection.js';
 import { ConfigPublisher } from '../config/config.publisher.js';
@@ -56,6 +57,7 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
     const store = new SecretStore({ ...common, scheduler: undefined, session: undefined, cache: undefined });
     const config = await validator.validate({ secrets: undefined, secretsSource: 'infisical', env });
     store.install(new SecretSnapshot(config, 'env', undefined, []));
+    attachProcessEnvMirror(store, options.mirrorToProcessEnv);
     logger.log(`Infisical is disabled: configuration ${summary(store, clock.now() - started)}`);
     return store;
   }
@@ -109,6 +111,7 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
       ? { snapshot: fromFleet, fallbackCause: undefined }
       : await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target, sources: options.sources });
     store.install(snapshot);
+    attachProcessEnvMirror(store, options.mirrorToProcessEnv);
     if (fleet && !fromFleet && !fallbackCause) void fleet.publish(snapshot, false);
     if (fallbackCause && cache) {
       scheduler.recordFailure(fallbackCause);

@@ -221,6 +221,24 @@ describe('NestJS 11: other modules, namespaces and forFeature keys', () => {
   });
 });
 
+describe('NestJS 11: the opt-in process.env mirror', () => {
+  it('INFISICAL_MIRROR_TO_PROCESS_ENV=GEMINI_API_KEY puts that key, and only it, into process.env until shutdown', async () => {
+    process.env.INFISICAL_MIRROR_TO_PROCESS_ENV = 'GEMINI_API_KEY';
+    delete process.env.GEMINI_API_KEY;
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const app = moduleRef.createNestApplication({ logger: ['error'] });
+    try {
+      await app.init();
+      expect(process.env.GEMINI_API_KEY).toBe(seededValue('GEMINI_API_KEY'));
+      expect(Object.values(process.env).filter((v) => v !== undefined && seed.projects.some((p) => p.secrets.some((s) => s.value === v)))).toEqual([seededValue('GEMINI_API_KEY')]);
+    } finally {
+      await app.close();
+      delete process.env.INFISICAL_MIRROR_TO_PROCESS_ENV;
+    }
+    expect(process.env.GEMINI_API_KEY).toBeUndefined();
+  });
+});
+
 describe('the verify-infisical bin in a CommonJS application', () => {
   it('passes every check with a CommonJS --schema, naming keys but no values', async () => {
     const { code, stdout, stderr } = await verifyInfisical('--credentials', 'gemini', '--schema', 'test/app-schema.js#AppSchema', '--json');

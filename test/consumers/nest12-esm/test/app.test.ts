@@ -246,6 +246,23 @@ describe('NestJS 12: other modules, namespaces and forFeature keys', () => {
   });
 });
 
+describe('NestJS 12: the opt-in process.env mirror', () => {
+  it('INFISICAL_MIRROR_TO_PROCESS_ENV=GEMINI_API_KEY puts that key, and only it, into process.env until shutdown', async () => {
+    process.env.INFISICAL_MIRROR_TO_PROCESS_ENV = 'GEMINI_API_KEY';
+    delete process.env.GEMINI_API_KEY;
+    const app = await NestFactory.create(AppModule, { logger: false, abortOnError: false });
+    try {
+      await app.init();
+      assert.equal(process.env.GEMINI_API_KEY, seededValue('GEMINI_API_KEY'));
+      assert.deepEqual(Object.values(process.env).filter((v) => v !== undefined && seed.projects.some((p) => p.secrets.some((s) => s.value === v))), [seededValue('GEMINI_API_KEY')]);
+    } finally {
+      await app.close();
+      delete process.env.INFISICAL_MIRROR_TO_PROCESS_ENV;
+    }
+    assert.equal(process.env.GEMINI_API_KEY, undefined);
+  });
+});
+
 describe('the verify-infisical bin in an ESM application', () => {
   it('passes every check with an ES module --schema, naming keys but no values', async () => {
     const { code, stdout, stderr } = await verifyInfisical('--credentials', 'gemini', '--schema', 'dist/test/app-schema.js#AppSchema', '--json');
