@@ -165,3 +165,16 @@ export class AccessTokenSession {
     return token;
   }
 }
+
+/** Revokes the session's token, giving up after `budgetMs` (a hung server must not hold shutdown). */
+export async function revokeWithinBudget(session: AccessTokenSession, clock: InfisicalClock, budgetMs: number, warn: (message: string) => void): Promise<void> {
+  const budget = new AbortController();
+  const timer = clock.setTimeout(() => budget.abort(), budgetMs);
+  try {
+    await session.revoke(budget.signal);
+  } catch (error) {
+    warn(`Could not revoke the Infisical access token: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}

@@ -1,42 +1,19 @@
 import type { OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { inspect } from 'node:util';
-import type { AccessTokenSession } from '../auth/access-token.session.js';
-import type { ConfigPublisher } from '../config/config.publisher.js';
-import type { ConfigValidator } from '../config/config-validator.js';
-import { describeFailure, NamespaceRegistry } from '../config/namespace.registry.js';
+import { revokeWithinBudget } from '../auth/access-token.session.js';
+import { NamespaceRegistry } from '../config/namespace.registry.js';
 import type { SecretNamespace } from '../config/secret-namespace.definition.js';
 import { InfisicalConfigValidationError, InfisicalSecretNotFoundError } from '../errors/configuration.errors.js';
 import { computeStatus } from '../health/health-status.js';
 import { SHUTDOWN_REVOKE_BUDGET_MS } from '../infisical.defaults.js';
-import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
-import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
-import type { SecretRedactor } from '../redaction/secret-redactor.js';
-import type { LastKnownGoodCache } from './last-known-good.cache.js';
-import type { RefreshScheduler } from './refresh.scheduler.js';
+import { ChangeFanout, type SecretChangeListener } from './change-fanout.js';
 import type { SecretSnapshot } from './secret-snapshot.js';
-import { StoreLogger } from './store.logger.js';
-import type { StoreState } from './store-state.js';
+import type { SecretStoreParts } from './secret-store.parts.js';
 
-/** Receives the names of the keys whose value changed in a refresh. */
-export type SecretChangeListener = (changedKeys: ReadonlySet<string>) => void;
+export type { SecretChangeListener } from './change-fanout.js';
+export type { SecretStoreParts } from './secret-store.parts.js';
 
-/** The parts a store is made of (assembled by the module's providers). */
-export interface SecretStoreParts {
-  options: ResolvedInfisicalOptions;
-  state: StoreState;
-  /** Undefined when Infisical is disabled. */
-  scheduler: RefreshScheduler | undefined;
-  session: AccessTokenSession | undefined;
-  publisher: ConfigPublisher;
-  validator: ConfigValidator;
-  cache: LastKnownGoodCache | undefined;
-  clock: InfisicalClock;
-  redactor: SecretRedactor;
-  logger: StoreLogger;
-  /** `Infisical environment "dev" (project …, path "/")` or `the process environment`. */
-  where: string;
-}
 
 /**
  * The configuration loaded from Infisical, as application code reads it:
@@ -47,17 +24,18 @@ export interface SecretStoreParts {
  */
 export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   readonly #parts: SecretStoreParts;
-  readonly #listeners = new Set<SecretChangeListener>();
   readonly #closers: Array<() => void | Promise<void>> = [];
   #closing: Promise<unknown> | undefined;
   /** `snapshot.values` (a null-prototype object), one property hop closer for the read path. */
   #values: Readonly<Record<string, unknown>> = Object.create(null);
 
   readonly #namespaces: NamespaceRegistry;
+  readonly #changes: ChangeFanout;
 
   constructor(parts: SecretStoreParts) {
     this.#parts = parts;
     this.#namespaces = new NamespaceRegistry(parts.publisher);
+    this.#changes = new ChangeFanout(parts.publisher, this.#namespaces, parts.logger);
   }
 
   // ---------------------------------------------------------------------------------------------------- reads
@@ -114,8 +92,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
 
   /** Subscribes to changed keys; returns the unsubscribe function. A listener that throws does not stop the others. */
   onChange(listener: SecretChangeListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#changes.subscribe(listener);
   }
 
   /** Health-level state, with names and versions only. */
@@ -215,21 +192,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     const changed = snapshot.changedKeys(this.#parts.state.snapshot);
     this.#set(snapshot);
     this.#persist();
-    if (changed.size === 0) return;
-    const keys = snapshot.keys;
-    const label = (k: string) => `${k} (${keys[k]?.version !== undefined ? `v${keys[k]!.version}` : (keys[k]?.source ?? 'removed')})`;
-    this.#parts.logger.log(`Infisical refresh: ${changed.size} key(s) changed: ${StoreLogger.listKeys([...changed].sort(), label)}`);
-    this.#parts.publisher.publishChanges(changed, snapshot.values);
-    this.#namespaces.update(snapshot.values, (namespace, error) =>
-      this.#parts.logger.write('error', `registerSecretsAs('${namespace}') threw ${describeFailure(error)} on the refreshed values; it keeps its last object.`),
-    );
-    for (const listener of this.#listeners) {
-      try {
-        listener(changed);
-      } catch (error) {
-        this.#parts.logger.write('error', `A rotation listener failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    if (changed.size > 0) this.#changes.announce(changed, snapshot);
   }
 
   #set(snapshot: SecretSnapshot): void {
@@ -272,16 +235,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     const { cache, session, options, clock, logger } = this.#parts;
     await this.#closing;
     await cache?.settled();
-    if (!options.revokeTokenOnShutdown || !session) return;
-    const budget = new AbortController();
-    const timer = clock.setTimeout(() => budget.abort(), SHUTDOWN_REVOKE_BUDGET_MS);
-    try {
-      await session.revoke(budget.signal);
-    } catch (error) {
-      logger.warn(`Could not revoke the Infisical access token: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      clock.clearTimeout(timer);
-    }
+    if (options.revokeTokenOnShutdown && session) await revokeWithinBudget(session, clock, SHUTDOWN_REVOKE_BUDGET_MS, (m) => logger.warn(m));
   }
 
   toString(): string {

@@ -1,0 +1,27 @@
+import type { AccessTokenSession } from '../auth/access-token.session.js';
+import type { ConfigPublisher } from '../config/config.publisher.js';
+import type { ConfigValidator } from '../config/config-validator.js';
+import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
+import type { SecretRedactor } from '../redaction/secret-redactor.js';
+import type { LastKnownGoodCache } from './last-known-good.cache.js';
+import type { RefreshScheduler } from './refresh.scheduler.js';
+import type { StoreLogger } from './store.logger.js';
+import type { StoreState } from './store-state.js';
+
+/** The parts a store is made of (assembled by `createSecretStore`). */
+export interface SecretStoreParts {
+  options: ResolvedInfisicalOptions;
+  state: StoreState;
+  /** Undefined when Infisical is disabled. */
+  scheduler: RefreshScheduler | undefined;
+  session: AccessTokenSession | undefined;
+  publisher: ConfigPublisher;
+  validator: ConfigValidator;
+  cache: LastKnownGoodCache | undefined;
+  clock: InfisicalClock;
+  redactor: SecretRedactor;
+  logger: StoreLogger;
+  /** `Infisical environment "dev" (project …, path "/")` or `the process environment`. */
+  where: string;
+}
