@@ -2,11 +2,11 @@
  * The benchmark's seed for the local Infisical-compatible server: the test suite's app seed plus
  * - environment `bulk`: the dev credentials and 1,000 extra secrets of 200 bytes each (memory scenario);
  * - 50 machine identities `fleet-NN` reading `dev` (one per simulated instance, so the request log tells them apart);
- * - for the several-sources scenario: folder `/shared` in the app project's `dev` (3 keys), and a second project
- *   `platform` whose `dev` root holds 3 keys; the dev identity reads both.
+ * - for the several-sources scenario, the app seed's folder `/shared` of `dev` and its second project (`platform`,
+ *   folder `/shared` of `dev`); the dev identity reads both.
  */
 import { createHash } from 'node:crypto';
-import { APP_DEV, APP_PROJECT_ID, APP_VALUES, createAppSeed } from '../../test/support/fixtures/app-seed.js';
+import { APP_DEV, APP_PROJECT_ID, APP_VALUES, createAppSeed, PLATFORM_PROJECT_ID } from '../../test/support/fixtures/app-seed.js';
 import type { SeedFile } from '../../test/support/infisical-server/index.js';
 
 export const BULK_ENVIRONMENT = 'bulk';
@@ -14,9 +14,7 @@ export const BULK_SECRET_COUNT = 1000;
 export const BULK_SECRET_BYTES = 200;
 
 export const SHARED_PATH = '/shared';
-export const PLATFORM_PROJECT_ID = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-export const SHARED_VALUES: Record<string, string> = { LOG_LEVEL: 'info', REGION: 'europe-west1', APP_GREETING: 'Hello from /shared' };
-export const PLATFORM_VALUES: Record<string, string> = { OTEL_ENDPOINT: 'http://otel.internal:4318', FEATURE_FLAGS: 'a,b', REGION: 'europe-west4' };
+export { PLATFORM_PROJECT_ID, PLATFORM_VALUES } from '../../test/support/fixtures/app-seed.js';
 
 export interface FleetIdentity {
   id: string;
@@ -58,14 +56,6 @@ export function createBenchSeed(fleetSize: number): SeedFile {
     { projectId: APP_PROJECT_ID, read: ['dev', BULK_ENVIRONMENT] },
     { projectId: PLATFORM_PROJECT_ID, read: ['dev'] },
   ];
-  for (const [key, value] of Object.entries(SHARED_VALUES)) project.secrets.push({ environment: 'dev', path: SHARED_PATH, key, value });
-  seed.projects.push({
-    id: PLATFORM_PROJECT_ID,
-    name: 'Platform',
-    slug: 'platform',
-    environments: [{ slug: 'dev', name: 'Development' }],
-    secrets: Object.entries(PLATFORM_VALUES).map(([key, value]) => ({ environment: 'dev', key, value })),
-  });
   for (let n = 1; n <= fleetSize; n++) {
     const f = fleetIdentity(n);
     seed.identities.push({

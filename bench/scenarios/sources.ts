@@ -32,7 +32,7 @@ export async function runSources(opts: { rounds: number; warmupRounds: number; l
   const server = await RemoteInfisicalServer.start();
   const one = moduleOptions(server.url, 'dev', { secretPath: '/' });
   const three = moduleOptions(server.url, 'dev', {
-    sources: [{ secretPath: SHARED_PATH }, { secretPath: '/' }, { projectId: PLATFORM_PROJECT_ID, secretPath: '/' }],
+    sources: [{ secretPath: SHARED_PATH }, { secretPath: '/' }, { projectId: PLATFORM_PROJECT_ID, secretPath: SHARED_PATH }],
   });
   const samples: Record<Variant, number[]> = { plain: [], one: [], three: [] };
   const requests: Record<'one' | 'three', number[]> = { one: [], three: [] };
@@ -47,7 +47,7 @@ export async function runSources(opts: { rounds: number; warmupRounds: number; l
         else {
           booted = await timeBoot(() => infisicalApp(variant === 'one' ? one : three));
           expectGemini(booted.app);
-          if (variant === 'three' && booted.app.get(SecretStore).get('OTEL_ENDPOINT') !== PLATFORM_VALUES.OTEL_ENDPOINT) {
+          if (variant === 'three' && booted.app.get(SecretStore).get('PLATFORM_REGION') !== PLATFORM_VALUES.PLATFORM_REGION) {
             throw new Error('the 3-source app did not read the second project');
           }
         }
