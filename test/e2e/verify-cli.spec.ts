@@ -3,7 +3,6 @@
  * server: one fresh server per situation, all children in parallel, every output scanned for secrets.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,20 +105,7 @@ const MAIN = join(ROOT, 'dist/main.js');
 
 /** Runs the sample app (`node dist/main.js`) with exactly `env` (plus PATH and a free PORT) in `cwd`; it must exit. */
 async function runApp(env: Record<string, string>, cwd: string): Promise<CliRun> {
-  const port = String(await freePort());
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', PORT: port, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+  return runNode(MAIN, [], { PORT: String(await freePort()), ...env }, cwd);
 }
 
 interface Situation {

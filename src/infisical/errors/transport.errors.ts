@@ -97,18 +97,14 @@ export class InfisicalStartupTimeoutError extends InfisicalError {
   constructor(
     readonly target: InfisicalTarget,
     readonly timeoutMs: number,
-    readonly lastError?: InfisicalError,
     /** Every source bootstrap waited for (default: the target alone). */
     sources: readonly InfisicalTarget[] = [target],
   ) {
     super(
-      `Infisical at ${target.siteUrl} did not deliver ${describeSources(sources)} within startupTimeoutMs=${timeoutMs} ms` +
-        (lastError ? ` (last problem: ${lastError.problem})` : '') +
-        '.',
-      (lastError?.fix ? `${lastError.fix} Otherwise ` : '') +
-        'raise startupTimeoutMs (INFISICAL_STARTUP_TIMEOUT_MS), or configure persistentCache (INFISICAL_CACHE_FILE) so ' +
+      `Infisical at ${target.siteUrl} did not deliver ${describeSources(sources)} within startupTimeoutMs=${timeoutMs} ms.`,
+      'raise startupTimeoutMs (INFISICAL_STARTUP_TIMEOUT_MS), or configure persistentCache (INFISICAL_CACHE_FILE) so ' +
         'the app can start from its last-known-good snapshot.',
-      { siteUrl: target.siteUrl, timeoutMs, lastError: lastError?.code },
+      { siteUrl: target.siteUrl, timeoutMs },
     );
   }
 }

@@ -45,7 +45,7 @@ export async function loadAtStartup(deps: StartupDependencies): Promise<StartupR
   // The deadline timer keeps the process alive while bootstrap waits (e.g. between retries, when no socket is open).
   // At the deadline, the last failed attempt is the cause reported (as when its retry would not fit before the
   // deadline); a start-up timeout is reported only when no attempt finished at all.
-  const timer = clock.setTimeout(() => deadline.abort(lastError ?? new InfisicalStartupTimeoutError(target, startupTimeoutMs, undefined, deps.sources)), startupTimeoutMs, {
+  const timer = clock.setTimeout(() => deadline.abort(lastError ?? new InfisicalStartupTimeoutError(target, startupTimeoutMs, deps.sources)), startupTimeoutMs, {
     keepAlive: true,
   });
   try {
