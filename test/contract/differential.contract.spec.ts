@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InfisicalSDK } from '@infisical/sdk';
+import { transportFor } from '../../src/infisical/api/http-transport.js';
 import { InfisicalApi, type ListQuery } from '../../src/infisical/api/infisical-api.js';
 import { systemClock } from '../../src/infisical/infisical.clock.js';
 import { MAX_JSON_DEPTH, MAX_RESPONSE_BYTES } from '../../src/infisical/infisical.defaults.js';
@@ -40,7 +41,7 @@ describe('differential: the module\'s client vs @infisical/sdk', () => {
   const api = () =>
     new InfisicalApi({
       siteUrl: server.url,
-      http: { fetch: () => globalThis.fetch, timeoutMs: 10_000, maxBytes: MAX_RESPONSE_BYTES, maxJsonDepth: MAX_JSON_DEPTH, clock: systemClock },
+      http: { transport: () => transportFor(undefined), timeoutMs: 10_000, maxBytes: MAX_RESPONSE_BYTES, maxJsonDepth: MAX_JSON_DEPTH, clock: systemClock },
       sanitize: (text) => text,
     });
   const target = (read: Read) => ({ siteUrl: server.url, projectId: read.projectId ?? TEST_PROJECT_ID, environment: read.environment, secretPath: read.secretPath });

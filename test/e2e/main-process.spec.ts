@@ -5,9 +5,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppProcess } from '../support/app-process.js';
-import { APP_DEV, APP_PROJECT_ID, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
+import { APP_DEV, APP_PROJECT_ID, APP_VALUES, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
 import { freePort } from '../support/free-port.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks } from '../support/log-capture.js';
@@ -186,5 +186,36 @@ describe('node dist/main.js (Cloud Run start-up)', () => {
     } finally {
       if (!closed) await local.close();
     }
+  });
+
+  describe('the HTTP stack the requests to Infisical take (TRANSPORT_PROBE preload)', () => {
+    const PROBE = resolve('test/support/fixtures/transport-probe.mjs');
+    const TO_INFISICAL = ['POST /api/v1/auth/universal-auth/login', 'GET /api/v3/secrets/raw'];
+    const probe = async (mode: string, extra: Record<string, string> = {}) => {
+      const running = new AppProcess(await freePort(), { ...environment(server), TRANSPORT_PROBE: mode, ...extra }, cwd, ['--import', PROBE]);
+      app = running;
+      await running.waitFor('/health/infisical', (r) => r.status === 200);
+      expect((await running.stop()).code).toBe(0);
+      const line = running.stdout.split('\n').find((l) => l.startsWith('transport-probe '));
+      return JSON.parse(line!.slice('transport-probe '.length)) as { http: string[]; undici: string[]; undiciLoaded: boolean; mockAgentPending?: number };
+    };
+
+    it('node:http when nothing has used or customised fetch: Node never loads fetch\'s stack', async () => {
+      expect(await probe('plain')).toEqual({ http: TO_INFISICAL, undici: [], undiciLoaded: false });
+    });
+
+    it('fetch once the app has used fetch before the module starts', async () => {
+      expect(await probe('fetch-used')).toEqual({ http: [], undici: [], undiciLoaded: true });
+    });
+
+    it('fetch, seen by the tracer, when something subscribes to undici\'s request channel', async () => {
+      expect(await probe('traced')).toEqual({ http: [], undici: TO_INFISICAL, undiciLoaded: true });
+    });
+
+    it('fetch through undici\'s MockAgent when one is the global dispatcher: it answers, the server sees nothing', async () => {
+      server.clearRequests();
+      expect(await probe('mock-agent', { PROBE_SECRETS: JSON.stringify(APP_VALUES.dev) })).toEqual({ http: [], undici: [], undiciLoaded: true, mockAgentPending: 0 });
+      expect(server.requests.filter((r) => r.path.startsWith('/api/'))).toEqual([]);
+    });
   });
 });

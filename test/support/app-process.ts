@@ -22,8 +22,10 @@ export class AppProcess {
     readonly port: number,
     env: Record<string, string>,
     cwd: string,
+    /** Node options before the script, e.g. `['--import', preload]`. */
+    nodeArgs: readonly string[] = [],
   ) {
-    this.#child = spawn(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = spawn(process.execPath, [...nodeArgs, MAIN], { cwd, env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise((r) =>

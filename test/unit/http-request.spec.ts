@@ -1,8 +1,14 @@
-/** The module's HTTP attempt against a real loopback server: redirects, size and depth caps, timeouts, cancellation. */
+/**
+ * The module's HTTP attempt against a real loopback server, through each transport (`fetch` and `node:http`):
+ * redirects, size and depth caps, timeouts, cancellation, encodings, broken connections.
+ */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { HttpFailure, performRequest, type HttpSettings } from '../../src/infisical/api/http-request.js';
+import { fetchTransport, type HttpTransport } from '../../src/infisical/api/http-transport.js';
+import { nodeHttpTransport } from '../../src/infisical/api/node-http.transport.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -29,13 +35,36 @@ const routes: Record<string, Handler> = {
   },
   '/deep': (_req, res) => res.writeHead(200).end('['.repeat(40) + ']'.repeat(40)),
   '/hang': () => undefined,
+  '/gzip': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"encoding":"gzip"}')),
+  '/deflate': (_req, res) => res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateSync('{"encoding":"deflate"}')),
+  '/br': (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync('{"encoding":"br"}')),
+  '/gzip-bomb': (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('z'.repeat(4096))),
+  '/cut': (_req, res) => {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('{"partial":');
+    setImmediate(() => res.socket?.destroy());
+  },
+  '/echo': (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ method: req.method, accept: req.headers.accept, contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString() }),
+      ),
+    );
+  },
 };
 
-describe('performRequest', () => {
+const TRANSPORTS: [string, () => HttpTransport][] = [
+  ['fetch', () => fetchTransport(globalThis.fetch)],
+  ['node:http', () => nodeHttpTransport],
+];
+
+describe.each(TRANSPORTS)('performRequest through %s', (_name, transport) => {
   let main: Awaited<ReturnType<typeof serve>>;
   let elsewhere: Awaited<ReturnType<typeof serve>>;
   const clock = new ManualClock();
-  const settings: HttpSettings = { fetch: () => globalThis.fetch, timeoutMs: 5_000, maxBytes: 1024, maxJsonDepth: 32, clock };
+  const settings: HttpSettings = { transport, timeoutMs: 5_000, maxBytes: 1024, maxJsonDepth: 32, clock };
   const get = (path: string, signal = new AbortController().signal, extra: Partial<HttpSettings> = {}) =>
     performRequest({ method: 'POST', url: `${main.url}${path}`, json: { clientSecret: 'do-not-forward' }, signal }, { ...settings, ...extra });
   const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as HttpFailure);
@@ -58,6 +87,55 @@ describe('performRequest', () => {
     const answer = await get('/json');
     expect(answer).toMatchObject({ status: 200, body: { ok: true }, bodyProblem: undefined });
     expect(answer.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('sends the method, JSON body and headers', async () => {
+    expect((await get('/echo')).body).toEqual({ method: 'POST', accept: 'application/json', contentType: 'application/json', body: '{"clientSecret":"do-not-forward"}' });
+  });
+
+  it.each(['gzip', 'deflate', 'br'])('decodes a %s answer', async (encoding) => {
+    expect((await get(`/${encoding}`)).body).toEqual({ encoding });
+  });
+
+  it('applies maxBytes to the decoded body', async () => {
+    expect((await failure(get('/gzip-bomb'))).kind).toBe('too-large');
+  });
+
+  it('a connection cut in the middle of the body is a network failure', async () => {
+    expect((await failure(get('/cut'))).kind).toBe('network');
+  });
+
+  it('a kept-alive connection the server closed as it was reused: the request goes out again on a new one', async () => {
+    const perSocket = new Map<unknown, number>();
+    const flaky = await serve((req, res) => {
+      const count = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, count);
+      if (count === 2) return void req.socket.destroy(); // the server's idle timeout, just as the request arrived
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive' }).end('{"ok":true}');
+    });
+    try {
+      const call = () => performRequest({ method: 'GET', url: `${flaky.url}/list`, signal: new AbortController().signal }, settings);
+      expect((await call()).body).toEqual({ ok: true });
+      expect((await call()).body).toEqual({ ok: true });
+      // node:http reuses the socket and meets the closed connection (3 requests); undici may open a new one (2).
+      expect(flaky.hits.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      flaky.server.closeAllConnections();
+      await new Promise((r) => flaky.server.close(r));
+    }
+  });
+
+  it('https to a plain-HTTP port is named as such, whichever stack reports it', async () => {
+    const url = main.url.replace('http:', 'https:');
+    const error = await failure(performRequest({ method: 'GET', url: `${url}/json`, signal: new AbortController().signal }, settings));
+    expect(error).toMatchObject({ kind: 'tls', detail: 'TLS handshake failed: the server does not speak TLS on that port (ERR_SSL_WRONG_VERSION_NUMBER)' });
+  });
+
+  it('a refused connection is named with its code', async () => {
+    const closed = await serve(() => undefined);
+    await new Promise((r) => closed.server.close(r));
+    const error = await failure(performRequest({ method: 'GET', url: closed.url, signal: new AbortController().signal }, settings));
+    expect(error).toMatchObject({ kind: 'network', detail: 'connection refused (ECONNREFUSED)' });
   });
 
   it('a body that is not JSON is reported, not thrown', async () => {

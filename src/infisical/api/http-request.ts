@@ -1,6 +1,7 @@
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import { describeNetworkError, type NetworkFailureKind } from './network-error.js';
 import { parseJsonBody, type JsonBodyProblem } from './json-body.js';
+import type { HttpTransport, TransportResponse } from './http-transport.js';
 
 /** One HTTP attempt as the API client describes it. */
 export interface HttpRequest {
@@ -17,8 +18,8 @@ export interface HttpRequest {
 
 /** Settings shared by every attempt of one client. */
 export interface HttpSettings {
-  /** Read at each call, so that interceptors installed at any time apply. */
-  fetch: () => typeof fetch;
+  /** Chosen at each call (see `transportFor`), so that interceptors installed at any time apply. */
+  transport: () => HttpTransport;
   /** Longest time for one attempt: connect, headers and the whole body. */
   timeoutMs: number;
   maxBytes: number;
@@ -29,7 +30,7 @@ export interface HttpSettings {
 /** What the server answered: status, headers and the body parsed as JSON (when it is JSON). */
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: TransportResponse['headers'];
   /** Parsed JSON body; undefined when the body is empty or not JSON (see `bodyProblem`). */
   body: unknown;
   bodyProblem: JsonBodyProblem | undefined;
@@ -87,15 +88,15 @@ export async function performRequest(request: HttpRequest, settings: HttpSetting
 }
 
 async function attempt(request: HttpRequest, settings: HttpSettings, signal: AbortSignal): Promise<HttpResponse> {
-  const response = await settings.fetch()(request.url, {
+  const response = await settings.transport()({
     method: request.method,
+    url: request.url,
     headers: { accept: 'application/json', ...(request.json !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
     body: request.json === undefined ? undefined : JSON.stringify(request.json),
-    redirect: 'manual',
     signal,
   });
   if (response.status >= 300 && response.status < 400) {
-    await response.body?.cancel().catch(() => undefined);
+    response.discard();
     throw new HttpFailure('redirect', `HTTP ${response.status} redirect to ${originOf(response.headers.get('location'), request.url)} (not followed)`);
   }
   const bytes = await readBody(response, settings.maxBytes);
@@ -127,17 +128,19 @@ function originOf(location: string | null, base: string): string {
   }
 }
 
-async function readBody(response: Response, maxBytes: number): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array();
+async function readBody(response: TransportResponse, maxBytes: number): Promise<Uint8Array> {
   if (Number(response.headers.get('content-length')) > maxBytes) {
-    await response.body.cancel().catch(() => undefined);
+    response.discard();
     throw new BodyTooLarge();
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of response.body) {
     total += chunk.byteLength;
-    if (total > maxBytes) throw new BodyTooLarge();
+    if (total > maxBytes) {
+      response.discard();
+      throw new BodyTooLarge();
+    }
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);

@@ -12,6 +12,7 @@ const KNOWN: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed by the server before it answered',
   UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
   UND_ERR_HEADERS_OVERFLOW: 'answer headers too large',
+  HPE_HEADER_OVERFLOW: 'answer headers too large',
 };
 
 const TLS: Record<string, string> = {
@@ -26,19 +27,26 @@ const TLS: Record<string, string> = {
 };
 
 /**
- * A fetch failure in a few words with its code — `connection refused (ECONNREFUSED)`, `TLS handshake failed: the
- * server does not speak TLS on that port (ERR_SSL_WRONG_VERSION_NUMBER)` — never the library's raw text (OpenSSL
- * messages, stack frames).
+ * A transport failure (fetch's `TypeError` with its `cause`, or a `node:http` error with its own `code`) in a few
+ * words with its code — `connection refused (ECONNREFUSED)`, `TLS handshake failed: the server does not speak TLS on
+ * that port (ERR_SSL_WRONG_VERSION_NUMBER)` — never the library's raw text (OpenSSL messages, stack frames).
  */
 export function describeNetworkError(error: unknown): { kind: NetworkFailureKind; detail: string } {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  type Described = { code?: unknown; message?: unknown; cause?: Described } | undefined;
+  const cause = (error as Described)?.cause ?? (error as Described);
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const message = typeof cause?.message === 'string' ? cause.message : '';
-  if (code && TLS[code]) return { kind: 'tls', detail: `${TLS[code]} (${code})` };
-  if (/wrong version number|ssl3_get_record|handshake failure|packet length too long/i.test(message)) {
-    return { kind: 'tls', detail: `${TLS.ERR_SSL_WRONG_VERSION_NUMBER} (${code ?? 'TLS'})` };
+  // fetch reports a plain-HTTP answer to a TLS hello as ERR_SSL_WRONG_VERSION_NUMBER, node:https as EPROTO with
+  // OpenSSL's reason in the message: both are named the same.
+  if (code === 'EPROTO' || !code || !TLS[code]) {
+    if (/wrong version number|ssl3_get_record|packet length too long/i.test(message)) {
+      return { kind: 'tls', detail: `${TLS.ERR_SSL_WRONG_VERSION_NUMBER} (ERR_SSL_WRONG_VERSION_NUMBER)` };
+    }
+    if (/handshake failure/i.test(message)) return { kind: 'tls', detail: `${TLS.EPROTO} (${code ?? 'TLS'})` };
   }
+  if (code && TLS[code]) return { kind: 'tls', detail: `${TLS[code]} (${code})` };
   if (code && KNOWN[code]) return { kind: 'network', detail: `${KNOWN[code]} (${code})` };
+  if (code?.startsWith('HPE_')) return { kind: 'network', detail: `malformed HTTP answer (${code})` };
   if (code) return { kind: 'network', detail: `network error (${code})` };
-  return { kind: 'network', detail: 'network error (fetch failed)' };
+  return { kind: 'network', detail: 'network error (no error code)' };
 }

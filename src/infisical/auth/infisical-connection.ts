@@ -1,3 +1,4 @@
+import { transportFor } from '../api/http-transport.js';
 import { InfisicalApi } from '../api/infisical-api.js';
 import { MAX_JSON_DEPTH, MAX_RESPONSE_BYTES } from '../infisical.defaults.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
@@ -22,7 +23,7 @@ export function connectToInfisical(
   redactor: SecretRedactor,
   events?: SessionEvents,
 ): InfisicalConnection {
-  const http = { fetch: () => options.fetch ?? globalThis.fetch, timeoutMs: options.requestTimeoutMs, maxBytes: MAX_RESPONSE_BYTES, maxJsonDepth: MAX_JSON_DEPTH, clock };
+  const http = { transport: () => transportFor(options.fetch), timeoutMs: options.requestTimeoutMs, maxBytes: MAX_RESPONSE_BYTES, maxJsonDepth: MAX_JSON_DEPTH, clock };
   const api = new InfisicalApi({
     siteUrl: options.siteUrl,
     http,

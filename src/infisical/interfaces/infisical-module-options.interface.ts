@@ -123,9 +123,13 @@ export interface InfisicalModuleOptions {
   /** Revoke the access token when the application shuts down (within 2 s). @default false */
   revokeTokenOnShutdown?: boolean;
   /**
-   * The `fetch` the module makes its requests with. By default `globalThis.fetch` as it is at the time of each
-   * request, so interceptors (nock, msw, undici's MockAgent, tracing) installed before or after the module apply.
-   * @default globalThis.fetch (read at call time)
+   * The `fetch` the module makes its requests with. By default the module decides at the time of each request:
+   * `globalThis.fetch` whenever anything has customised or used it — replaced it (nock, msw, a tracing wrapper),
+   * installed an undici global dispatcher (MockAgent, ProxyAgent), subscribed to undici's diagnostics channel
+   * (OpenTelemetry's undici instrumentation), set `NODE_USE_ENV_PROXY`, or simply called fetch before — and
+   * otherwise `node:http`/`node:https`, which send the same requests without Node's first-fetch start-up cost.
+   * Set it (for example `fetch: (input, init) => globalThis.fetch(input, init)`) to always use a `fetch`.
+   * @default undefined (decided at each request, as above)
    */
   fetch?: typeof fetch;
   /** Health lists per-key details for at most this many keys; past it only counts are reported. @default 500 */
