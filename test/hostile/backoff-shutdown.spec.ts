@@ -11,78 +11,67 @@ import {
   leaksIn,
   redirectTo,
   startHostileApp,
-  type HostileApp,
+  useHostileScenario,
 } from '../support/hostile-server/index.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Issue 16, Robustness: Retry-After is capped and shown; a rejected answer does not grow the back-off. */
 describe('back-off after hostile answers', () => {
-  let server: HostileServer;
-  let app: HostileApp | undefined;
+  const h = useHostileScenario();
 
-  beforeEach(async () => {
-    server = await HostileServer.start({ secrets: GOOD_SECRETS });
-  });
-  afterEach(async () => {
-    // every scenario goes through the leak scan: logs, health, how the store prints
-    if (app) expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
-    await app?.close();
-    app = undefined;
-    await server.close();
-  });
 
   /** Milliseconds from now to the next attempt, as health reports it. */
-  const nextAttemptIn = () => Date.parse(String(app!.health().nextRefreshAt)) - app!.clock.now();
+  const nextAttemptIn = () => Date.parse(String(h.app.health().nextRefreshAt)) - h.app.clock.now();
 
   it.each([
     ['Retry-After: 999999999', () => '999999999'],
-    ['Retry-After: a date one hour ahead', () => new Date(app!.clock.now() + 3_600_000).toUTCString()],
+    ['Retry-After: a date one hour ahead', () => new Date(h.app.clock.now() + 3_600_000).toUTCString()],
   ])('%s: the next attempt is capped at 5 minutes and shown in health', async (_label, header) => {
-    app = await startHostileApp(server);
-    server.script('list', () => ({ ...errorAnswer(429, 'Rate limit exceeded', 'TooManyRequests'), headers: { 'retry-after': header() } }));
+    const app = await h.start();
+    h.server.script('list', () => ({ ...errorAnswer(429, 'Rate limit exceeded', 'TooManyRequests'), headers: { 'retry-after': header() } }));
     await app.nextRefresh();
     expect(app.health()).toMatchObject({ status: 'degraded' });
     expect(nextAttemptIn()).toBeGreaterThanOrEqual(MAX_RETRY_AFTER_MS - 1000);
     expect(nextAttemptIn()).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS + RETRY_AFTER_JITTER_MS);
-    const attempts = server.requestsTo('list').length;
+    const attempts = h.server.requestsTo('list').length;
     await app.advance(MAX_RETRY_AFTER_MS - 2000);
-    expect(server.requestsTo('list')).toHaveLength(attempts);
-    server.heal('list');
+    expect(h.server.requestsTo('list')).toHaveLength(attempts);
+    h.server.heal('list');
     await app.advance(3000 + RETRY_AFTER_JITTER_MS);
     expect(app.health()).toMatchObject({ status: 'up' });
   });
 
   it('Retry-After: 999999999 at bootstrap fails fast as a rate limit instead of waiting', async () => {
-    server.script('list', { ...errorAnswer(429, 'Rate limit exceeded', 'TooManyRequests'), headers: { 'retry-after': '999999999' } });
-    const { error } = await bootstrapFailure(server);
+    h.server.script('list', { ...errorAnswer(429, 'Rate limit exceeded', 'TooManyRequests'), headers: { 'retry-after': '999999999' } });
+    const { error } = await bootstrapFailure(h.server);
     expect(error).toBeInstanceOf(InfisicalRateLimitError);
-    expect(server.requestsTo('list')).toHaveLength(1);
+    expect(h.server.requestsTo('list')).toHaveLength(1);
   });
 
   it('rejected answers, then a 500 and a 429 asking for 2 s: back-off counts transport failures only', async () => {
-    app = await startHostileApp(server, { requiredKeys: ['DB_PASSWORD'] });
-    server.secrets = { APP_GREETING: 'rotated-greeting-value' };
-    await app.advanceUntil(() => app!.health().consecutiveFailures === 6);
+    const app = await h.start({ requiredKeys: ['DB_PASSWORD'] });
+    h.server.secrets = { APP_GREETING: 'rotated-greeting-value' };
+    await app.advanceUntil(() => app.health().consecutiveFailures === 6);
     expect(app.health()).toMatchObject({ status: 'degraded', consecutiveFailures: 6 });
     expect(app.health().lastError).toMatch(/DB_PASSWORD/);
     // rejected answers keep the TTL cadence
     expect(nextAttemptIn()).toBeLessThanOrEqual(HOSTILE_TTL_MS * 1.1);
 
-    server.script('list', errorAnswer(500, 'upstream failure'), 1);
-    await app.advanceUntil(() => app!.health().consecutiveFailures === 7);
+    h.server.script('list', errorAnswer(500, 'upstream failure'), 1);
+    await app.advanceUntil(() => app.health().consecutiveFailures === 7);
     expect(app.health().lastError).toMatch(/HTTP 500/);
     expect(nextAttemptIn()).toBeLessThanOrEqual(BACKOFF_BASE_MS); // the first step, not 2^7 s
     expect(app.logs.find('warn', /next attempt in (\d{2,}) s/)).toEqual([]);
 
     let servedAt = 0;
-    server.script('list', () => ((servedAt = app!.clock.now()), { ...errorAnswer(429, 'Rate limit exceeded', 'TooManyRequests'), headers: { 'retry-after': '2' } }), 1);
-    await app.advanceUntil(() => app!.health().consecutiveFailures === 8);
+    h.server.script('list', () => ((servedAt = app.clock.now()), { ...errorAnswer(429, 'Rate limit exceeded', 'TooManyRequests'), headers: { 'retry-after': '2' } }), 1);
+    await app.advanceUntil(() => app.health().consecutiveFailures === 8);
     expect(app.health().lastError).toMatch(/rate-limited/);
     const waited = Date.parse(String(app.health().nextRefreshAt)) - servedAt;
     expect(waited).toBeGreaterThanOrEqual(2000);
     expect(waited).toBeLessThanOrEqual(2000 + RETRY_AFTER_JITTER_MS);
 
-    server.secrets = { ...GOOD_SECRETS };
+    h.server.secrets = { ...GOOD_SECRETS };
     await app.advance(2000 + RETRY_AFTER_JITTER_MS);
     expect(app.health()).toMatchObject({ status: 'up', consecutiveFailures: 0 });
   });

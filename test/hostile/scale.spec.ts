@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_HEALTH_MAX_KEYS, MASK_RETAINED_GENERATIONS, MAX_LOGGED_KEYS, MAX_RESPONSE_BYTES, REDACTED } from '../../src/infisical/infisical.defaults.js';
 import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
 import { measureEventLoop } from '../support/event-loop-probe.js';
@@ -6,10 +6,9 @@ import {
   bootstrapFailure,
   exposedText,
   GOOD_SECRETS,
-  HostileServer,
-  leaksIn,
-  startHostileApp,
   type HostileApp,
+  leaksIn,
+  useHostileScenario,
 } from '../support/hostile-server/index.js';
 
 /**
@@ -28,24 +27,13 @@ function manySecrets(count: number, prefix = 'https://svc.example.com/') {
 
 /** Issue 16, Robustness: sizes are bounded and big answers do not stall the event loop. */
 describe('big and deep answers', () => {
-  let server: HostileServer;
-  let app: HostileApp | undefined;
+  const h = useHostileScenario();
 
-  beforeEach(async () => {
-    server = await HostileServer.start({ secrets: GOOD_SECRETS });
-  });
-  afterEach(async () => {
-    // every scenario goes through the leak scan: logs, health, how the store prints
-    if (app) expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
-    await app?.close();
-    app = undefined;
-    await server.close();
-  });
 
   it('10,000 secrets mid-run: a short change log line, a bounded health payload, a responsive event loop', async () => {
-    app = await startHostileApp(server);
-    server.secrets = { ...GOOD_SECRETS, ...manySecrets(MANY) };
-    const delay = await measureEventLoop('10,000 secrets refresh', () => app!.nextRefresh());
+    const app = await h.start();
+    h.server.secrets = { ...GOOD_SECRETS, ...manySecrets(MANY) };
+    const delay = await measureEventLoop('10,000 secrets refresh', () => app.nextRefresh());
     expect(app.store.keys()).toHaveLength(MANY + 2);
     expect(delay.p99).toBeLessThan(STALL_LIMIT_MS);
 
@@ -61,18 +49,17 @@ describe('big and deep answers', () => {
     expect(JSON.stringify(health).length).toBeLessThan(60_000);
 
     // a second rotation of every value: the redactor re-checks 10,000 values without stalling
-    server.secrets = { ...GOOD_SECRETS, ...manySecrets(MANY, 'https://svc.example.com/rotated/') };
-    const again = await measureEventLoop('10,000 secrets rotated', () => app!.nextRefresh());
+    h.server.secrets = { ...GOOD_SECRETS, ...manySecrets(MANY, 'https://svc.example.com/rotated/') };
+    const again = await measureEventLoop('10,000 secrets rotated', () => app.nextRefresh());
     expect(again.p99).toBeLessThan(STALL_LIMIT_MS);
     expect(app.store.get('KEY_09999')).toMatch(/rotated/);
-    expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
+    expect(leaksIn(exposedText(app, app.logs), h.server)).toEqual([]);
   });
 
   it('10,000 secrets at bootstrap, with healthMaxKeys: 20', async () => {
-    server.secrets = manySecrets(MANY);
-    const delay = await measureEventLoop('10,000 secrets bootstrap', async () => {
-      app = await startHostileApp(server, { healthMaxKeys: 20 });
-    });
+    h.server.secrets = manySecrets(MANY);
+    let app: HostileApp | undefined;
+    const delay = await measureEventLoop('10,000 secrets bootstrap', async () => (app = await h.start({ healthMaxKeys: 20 })));
     expect(delay.p99).toBeLessThan(STALL_LIMIT_MS);
     const health = app!.health();
     expect(health).toMatchObject({ status: 'up', keyCount: MANY, keysOmitted: MANY - 20 });
@@ -87,40 +74,40 @@ describe('big and deep answers', () => {
     const deep = body();
 
     it('mid-run: refused unparsed, the event loop stays responsive, the last good values stay', async () => {
-      app = await startHostileApp(server);
-      server.script('list', { body: deep });
-      const delay = await measureEventLoop(`10 MB nested ${_kind}`, () => app!.nextRefresh());
+      const app = await h.start();
+      h.server.script('list', { body: deep });
+      const delay = await measureEventLoop(`10 MB nested ${_kind}`, () => app.nextRefresh());
       expect(delay.p99).toBeLessThan(STALL_LIMIT_MS);
       expect(app.health()).toMatchObject({ status: 'degraded' });
       expect(app.health().lastError).toMatch(/nested deeper than \d+ levels/);
       expect(app.store.get('APP_GREETING')).toBe(GOOD_SECRETS.APP_GREETING);
       // transient: normal back-off, then recovery
-      server.heal('list');
+      h.server.heal('list');
       await app.advance(5_000);
       expect(app.health()).toMatchObject({ status: 'up' });
     });
 
     it('at bootstrap: a transient "invalid response" error', async () => {
-      server.script('list', { body: deep });
-      const { error } = await bootstrapFailure(server);
+      h.server.script('list', { body: deep });
+      const { error } = await bootstrapFailure(h.server);
       expect(error.message).toMatch(/nested deeper than \d+ levels/);
     });
   });
 
   it(`a body larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB is refused (announced or streamed)`, async () => {
-    app = await startHostileApp(server);
+    const app = await h.start();
     const big = Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x20);
-    server.script('list', { body: big, headers: { 'content-length': String(big.byteLength) } }, 1);
+    h.server.script('list', { body: big, headers: { 'content-length': String(big.byteLength) } }, 1);
     // stop at the failed refresh: its retry (back-off from 100 ms) may fall inside one TTL step and succeed
-    await app.advanceUntil(() => (app!.health().consecutiveFailures as number) > 0, 2_000);
+    await app.advanceUntil(() => (app.health().consecutiveFailures as number) > 0, 2_000);
     expect(app.health().lastError).toContain(`an answer larger than ${MAX_RESPONSE_BYTES} bytes`);
     // without a content-length (chunked): counted while streaming
-    server.script('list', { body: big });
+    h.server.script('list', { body: big });
     await app.advance(1_000);
     expect(app.health()).toMatchObject({ status: 'degraded' });
     expect((app.health().consecutiveFailures as number) > 1).toBe(true);
     expect(app.health().lastError).toContain(`an answer larger than ${MAX_RESPONSE_BYTES} bytes`);
-    server.heal('list');
+    h.server.heal('list');
     await app.advance(10_000);
     expect(app.health()).toMatchObject({ status: 'up' });
     expect(app.store.get('APP_GREETING')).toBe(GOOD_SECRETS.APP_GREETING);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { InfisicalRequestError, InfisicalUnreachableError } from '../../src/infisical/index.js';
 import { MAX_SERVER_TEXT_LENGTH } from '../../src/infisical/infisical.defaults.js';
 import {
@@ -6,10 +6,8 @@ import {
   errorAnswer,
   exposedText,
   GOOD_SECRETS,
-  HostileServer,
   leaksIn,
-  startHostileApp,
-  type HostileApp,
+  useHostileScenario,
 } from '../support/hostile-server/index.js';
 
 const TEN_MB = 10 * 1024 * 1024;
@@ -19,19 +17,8 @@ const BOUND = MAX_SERVER_TEXT_LENGTH + 1000;
 
 /** Issue 16, Security: server-provided text is shortened and its control characters escaped everywhere. */
 describe('server-provided text in errors, logs and health', () => {
-  let server: HostileServer;
-  let app: HostileApp | undefined;
+  const h = useHostileScenario();
 
-  beforeEach(async () => {
-    server = await HostileServer.start({ secrets: GOOD_SECRETS });
-  });
-  afterEach(async () => {
-    // every scenario goes through the leak scan: logs, health, how the store prints
-    if (app) expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
-    await app?.close();
-    app = undefined;
-    await server.close();
-  });
 
   function expectBoundedLogs(logs: { lines: Array<{ text: string }> }) {
     for (const line of logs.lines) expect(line.text.length).toBeLessThan(BOUND + 1000);
@@ -44,20 +31,20 @@ describe('server-provided text in errors, logs and health', () => {
     const huge = () => errorAnswer(status, `${'A'.repeat(TEN_MB)} ${GOOD_SECRETS.DB_PASSWORD}`, status === 400 ? 'Bad Request' : 'Internal Server Error');
 
     it('at bootstrap: the error is short', async () => {
-      server.script('list', huge());
+      h.server.script('list', huge());
       // room for one 10 MB answer on a loaded machine: the error reported is then that answer's, not a timeout
-      const { error, logs } = await bootstrapFailure(server, { startupTimeoutMs: 2_000 });
+      const { error, logs } = await bootstrapFailure(h.server, { startupTimeoutMs: 2_000 });
       // a 5xx is transient (retried until the deadline), a 400 is not
       expect(error).toBeInstanceOf(status === 500 ? InfisicalUnreachableError : InfisicalRequestError);
       expect(error.message.length).toBeLessThan(BOUND * 2);
       expect(error.message).toMatch(/more characters\)/);
       expectBoundedLogs(logs);
-      expect(leaksIn(exposedText(undefined, logs, error), server)).toEqual([]);
+      expect(leaksIn(exposedText(undefined, logs, error), h.server)).toEqual([]);
     });
 
     it('mid-run: one short log line, a small health payload, the last good values', async () => {
-      app = await startHostileApp(server);
-      server.script('list', huge());
+      const app = await h.start();
+      h.server.script('list', huge());
       await app.nextRefresh();
       expect(app.store.get('DB_PASSWORD')).toBe(GOOD_SECRETS.DB_PASSWORD);
       const warning = app.logs.find('warn', /Infisical refresh (failed|was rejected)/);
@@ -67,7 +54,7 @@ describe('server-provided text in errors, logs and health', () => {
       const payload = JSON.stringify(app.health());
       expect(payload.length).toBeLessThan(BOUND + 2000);
       expect(app.health()).toMatchObject({ status: 'degraded' });
-      expect(leaksIn(exposedText(app, app.logs), server)).toEqual([]);
+      expect(leaksIn(exposedText(app, app.logs), h.server)).toEqual([]);
     });
   });
 
@@ -77,8 +64,8 @@ describe('server-provided text in errors, logs and health', () => {
     ['HTTP 403', 403],
   ])('a list error (%s) whose message carries CR/LF and escape sequences', (_label, status) => {
     it('at bootstrap: the error message has no raw control characters from the server', async () => {
-      server.script('list', errorAnswer(status, FORGED, 'Forged'));
-      const { error, logs } = await bootstrapFailure(server);
+      h.server.script('list', errorAnswer(status, FORGED, 'Forged'));
+      const { error, logs } = await bootstrapFailure(h.server);
       const serverPart = error.message.slice(error.message.indexOf('boom'));
       expect(error.message).toContain('boom');
       expect(serverPart).not.toMatch(/[\r\u001b\u2028]|\n\[Nest\]/);
@@ -86,8 +73,8 @@ describe('server-provided text in errors, logs and health', () => {
     });
 
     it('mid-run: no forged log line, no control characters in health', async () => {
-      app = await startHostileApp(server);
-      server.script('list', errorAnswer(status, FORGED, 'Forged'));
+      const app = await h.start();
+      h.server.script('list', errorAnswer(status, FORGED, 'Forged'));
       await app.nextRefresh();
       const warning = app.logs.find('warn', /Infisical refresh (failed|was rejected)/);
       expect(warning).toHaveLength(1);
@@ -99,8 +86,8 @@ describe('server-provided text in errors, logs and health', () => {
   });
 
   it('an unusable 200 answer with a huge, control-laden secret key is reported shortened and escaped', async () => {
-    app = await startHostileApp(server);
-    server.script('list', { body: { secrets: [{ secretKey: `${'K'.repeat(100_000)}\r\nFAKE`, secretValue: 1 }] } });
+    const app = await h.start();
+    h.server.script('list', { body: { secrets: [{ secretKey: `${'K'.repeat(100_000)}\r\nFAKE`, secretValue: 1 }] } });
     await app.nextRefresh();
     expect(app.health()).toMatchObject({ status: 'degraded' });
     const error = String(app.health().lastError);

@@ -1,9 +1,10 @@
+import { afterEach, beforeEach, expect } from '@jest/globals';
 import { inspect } from 'node:util';
 import { InfisicalHealthIndicator, type InfisicalModuleOptions } from '../../../src/infisical/index.js';
 import { startInfisicalApp, type TestApp } from '../infisical-app.js';
 import { findLeaks, LogCapture } from '../log-capture.js';
 import { ManualClock } from '../manual-clock.js';
-import type { HostileServer } from './hostile-server.js';
+import { HostileServer, type HostileServerOptions } from './hostile-server.js';
 
 export const HOSTILE_PROJECT_ID = 'hostile-project';
 export const HOSTILE_CLIENT_ID = '6a1c4a8e-2f0b-4c53-9d1e-7b3f5a2c8e41';
@@ -94,4 +95,63 @@ export async function bootstrapFailure(server: HostileServer, overrides: Partial
   );
   if (!(outcome instanceof Error)) throw new Error('expected bootstrap to fail');
   return { error: outcome, logs };
+}
+
+/** What {@link useHostileScenario} gives a describe block: fresh servers per test, and the app the test started. */
+export interface HostileScenario {
+  /** The hostile server of the current test, started with {@link GOOD_SECRETS}. */
+  readonly server: HostileServer;
+  /** A second server of the current test (another origin), when the scenario asked for one. */
+  readonly other: HostileServer;
+  /** The app the current test started with {@link start}. */
+  readonly app: HostileApp;
+  /** Closes `server` and starts a new one with {@link GOOD_SECRETS} and `options` (before {@link start}). */
+  restartServer(options: HostileServerOptions): Promise<void>;
+  /** Boots the app against `server`; after the test it is leak-scanned and closed. */
+  start(overrides?: Partial<InfisicalModuleOptions>, clock?: ManualClock): Promise<HostileApp>;
+}
+
+/**
+ * The set-up every hostile scenario shares: before each test a fresh server (and `other`, when given); after it, the
+ * leak scan of the app the test started (logs, health, how the store prints — with every server's tokens and
+ * values), then the app and the servers closed.
+ */
+export function useHostileScenario(options: { other?: HostileServerOptions } = {}): HostileScenario {
+  let servers: HostileServer[] = [];
+  let app: HostileApp | undefined;
+  beforeEach(async () => {
+    servers = [await HostileServer.start({ secrets: GOOD_SECRETS })];
+    if (options.other) servers.push(await HostileServer.start(options.other));
+  });
+  afterEach(async () => {
+    const started = app;
+    app = undefined;
+    try {
+      if (started) expect(leaksIn(exposedText(started, started.logs), ...servers)).toEqual([]);
+    } finally {
+      await started?.close();
+      await Promise.all(servers.map((server) => server.close()));
+    }
+  });
+  return {
+    get server() {
+      return servers[0]!;
+    },
+    get app() {
+      if (!app) throw new Error('no app was started in this test (h.start())');
+      return app;
+    },
+    get other() {
+      if (!servers[1]) throw new Error('this scenario has no other server (useHostileScenario({ other }))');
+      return servers[1];
+    },
+    async restartServer(serverOptions) {
+      await servers[0]!.close();
+      servers[0] = await HostileServer.start({ secrets: GOOD_SECRETS, ...serverOptions });
+    },
+    async start(overrides = {}, clock = new ManualClock()) {
+      app = await startHostileApp(servers[0]!, overrides, clock);
+      return app;
+    },
+  };
 }
