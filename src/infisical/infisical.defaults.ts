@@ -4,6 +4,9 @@
 
 export const DEFAULT_SITE_URL = 'https://app.infisical.com';
 export const DEFAULT_SECRET_PATH = '/';
+export const DEFAULT_RECURSIVE = false;
+export const DEFAULT_INCLUDE_IMPORTS = true;
+export const DEFAULT_EXPAND_SECRET_REFERENCES = true;
 export const DEFAULT_CACHE_TTL_SECONDS = 60;
 export const MAX_CACHE_TTL_SECONDS = 3600;
 export const DEFAULT_STARTUP_TIMEOUT_MS = 5000;

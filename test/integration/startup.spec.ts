@@ -47,8 +47,8 @@ describe('start-up deadline, transient faults at bootstrap and the last-known-go
     optionsFor(target, APP_DEV, 'dev', { startupTimeoutMs: DEADLINE_MS, requestTimeoutMs: 5000, ...extra });
 
   /** Boots once against a healthy server so that the last-known-good file exists. */
-  async function writeGoodSnapshot() {
-    const first = await startInfisicalApp({ options: options({ persistentCache: { path: cacheFile } }), credentials: ALL_CREDENTIALS });
+  async function writeGoodSnapshot(readAs: Partial<InfisicalModuleOptions> = {}) {
+    const first = await startInfisicalApp({ options: options({ persistentCache: { path: cacheFile }, ...readAs }), credentials: ALL_CREDENTIALS });
     await first.store.whenSettled();
     await first.close();
   }
@@ -191,6 +191,41 @@ describe('start-up deadline, transient faults at bootstrap and the last-known-go
       startInfisicalApp({ options: optionsFor(server, APP_DEV, 'staging', { startupTimeoutMs: DEADLINE_MS, persistentCache: { path: cacheFile } }), credentials: ALL_CREDENTIALS }),
     );
     expect(error.message).toContain('was written for environment "dev"');
+  });
+
+  const readSettings: Array<[string, Partial<InfisicalModuleOptions>, string]> = [
+    ['expandSecretReferences: false', { expandSecretReferences: false }, 'with secret references left unexpanded'],
+    ['recursive: true', { recursive: true }, `path "/" of project ${APP_PROJECT_ID} (recursive)`],
+    ['includeImports: false', { includeImports: false }, `path "/" of project ${APP_PROJECT_ID} (without imports)`],
+  ];
+
+  it.each(readSettings)('rejects a snapshot read with the defaults when the app reads with %s, and the other way round', async (_name, readAs, described) => {
+    /** The refusal's two halves: what the file was written for, and what this configuration is. */
+    const refusal = async (settings: Partial<InfisicalModuleOptions>) => {
+      const error = await rejectionOf(startInfisicalApp({ options: options({ persistentCache: { path: cacheFile }, ...settings }), credentials: ALL_CREDENTIALS }));
+      const [writtenFor, current] = error.message.split('not for this configuration');
+      expect(current).toBeDefined();
+      return { writtenFor: writtenFor!, current: current! };
+    };
+    await writeGoodSnapshot();
+    server.injectFault({ kind: 'hang' });
+    const stricter = await refusal(readAs);
+    expect(stricter.current).toContain(described);
+    expect(stricter.writtenFor).not.toContain(described);
+
+    server.clearFaults();
+    await writeGoodSnapshot(readAs);
+    server.injectFault({ kind: 'hang' });
+    const looser = await refusal({});
+    expect(looser.writtenFor).toContain(described);
+    expect(looser.current).not.toContain(described);
+  });
+
+  it('opens a snapshot written with the same read settings', async () => {
+    await writeGoodSnapshot({ recursive: true, expandSecretReferences: false });
+    server.injectFault({ kind: 'hang' });
+    app = await startInfisicalApp({ options: options({ persistentCache: { path: cacheFile }, recursive: true, expandSecretReferences: false }), credentials: ALL_CREDENTIALS });
+    expect(app.store.status()).toMatchObject({ state: 'degraded', source: 'cache' });
   });
 
   it('revokes the access token on shutdown when asked', async () => {

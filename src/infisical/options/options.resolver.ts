@@ -1,6 +1,7 @@
 import { InfisicalOptionsError } from '../errors/options.error.js';
 import {
   DEFAULT_CACHE_TTL_SECONDS,
+  DEFAULT_EXPAND_SECRET_REFERENCES,
   DEFAULT_HEALTH_MAX_KEYS,
   DEFAULT_MAX_STALE_SECONDS,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -105,7 +106,7 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
     enabled,
     siteUrl,
     sources,
-    expandSecretReferences: reader.boolean('expandSecretReferences', true),
+    expandSecretReferences: reader.boolean('expandSecretReferences', DEFAULT_EXPAND_SECRET_REFERENCES),
     auth: enabled ? auth : undefined,
     cacheTtlSeconds: reader.integer('cacheTtlSeconds', DEFAULT_CACHE_TTL_SECONDS, 0, MAX_CACHE_TTL_SECONDS, 'seconds'),
     startupTimeoutMs: reader.integer('startupTimeoutMs', DEFAULT_STARTUP_TIMEOUT_MS, 1, MAX_TIMEOUT_MS, 'milliseconds'),

@@ -1,4 +1,4 @@
-import { DEFAULT_SECRET_PATH } from '../infisical.defaults.js';
+import { DEFAULT_INCLUDE_IMPORTS, DEFAULT_RECURSIVE, DEFAULT_SECRET_PATH } from '../infisical.defaults.js';
 import type { InfisicalSourceOptions } from '../interfaces/infisical-source.interface.js';
 import { describeValue, type OptionReader } from './option-readers.js';
 import type { ResolvedSource } from './resolved-options.js';
@@ -26,8 +26,8 @@ export function resolveSources(reader: OptionReader, options: Record<string, unk
     projectId: reader.text('projectId', false, 'the project ID from Project Settings (INFISICAL_PROJECT_ID)'),
     environment: reader.text('environment', false, 'an environment slug such as "dev" or "prod" (INFISICAL_ENVIRONMENT)'),
     secretPath: readPath(reader, 'secretPath', options.secretPath),
-    recursive: reader.boolean('recursive', false),
-    includeImports: reader.boolean('includeImports', true),
+    recursive: reader.boolean('recursive', DEFAULT_RECURSIVE),
+    includeImports: reader.boolean('includeImports', DEFAULT_INCLUDE_IMPORTS),
   };
   let entries: Array<{ name: string; value: InfisicalSourceOptions }> = [{ name: '', value: {} }];
   if (options.sources !== undefined) {

@@ -6,6 +6,7 @@ import { ConfigValidator } from '../config/config-validator.js';
 import type { CredentialDefinition } from '../credentials/credential-rules.js';
 import { describeTargets } from '../errors/describe-target.js';
 import { InfisicalError } from '../errors/infisical.error.js';
+import { DEFAULT_EXPAND_SECRET_REFERENCES, DEFAULT_INCLUDE_IMPORTS, DEFAULT_RECURSIVE } from '../infisical.defaults.js';
 import { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
@@ -132,9 +133,24 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
   }
 }
 
-/** What a stored snapshot (file or Redis) is bound to: the site and the ordered sources. */
+/**
+ * What a stored snapshot (file or Redis) is bound to: the site, the ordered sources, and the read settings that
+ * change what a list returns (`recursive`, `includeImports`, `expandSecretReferences`) where they are not the
+ * defaults — a snapshot read another way is refused, and one written with the defaults before these were bound
+ * still opens.
+ */
 function bindingOf(options: ResolvedInfisicalOptions): CacheBinding {
-  return { siteUrl: options.siteUrl, sources: options.sources.map(({ projectId, environment, secretPath }) => ({ projectId, environment, secretPath })) };
+  return {
+    siteUrl: options.siteUrl,
+    sources: options.sources.map(({ projectId, environment, secretPath, recursive, includeImports }) => ({
+      projectId,
+      environment,
+      secretPath,
+      ...(recursive === DEFAULT_RECURSIVE ? {} : { recursive }),
+      ...(includeImports === DEFAULT_INCLUDE_IMPORTS ? {} : { includeImports }),
+    })),
+    ...(options.expandSecretReferences === DEFAULT_EXPAND_SECRET_REFERENCES ? {} : { expandSecretReferences: options.expandSecretReferences }),
+  };
 }
 
 function lastKnownGoodCache(options: ResolvedInfisicalOptions): LastKnownGoodCache | undefined {

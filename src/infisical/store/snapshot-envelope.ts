@@ -13,10 +13,15 @@ export interface CachedSnapshot {
   secrets: AnswerSecret[];
 }
 
-/** What an envelope is written for: the site and the ordered list of sources (no credentials). */
+/**
+ * What an envelope is written for: the site, the ordered list of sources and how they were read (no credentials).
+ * The read settings are present only where they differ from the defaults, so envelopes written before they were
+ * bound (with the defaults) still open.
+ */
 export interface CacheBinding {
   siteUrl: string;
-  sources: Array<{ projectId: string; environment: string; secretPath: string }>;
+  sources: Array<{ projectId: string; environment: string; secretPath: string; recursive?: boolean; includeImports?: boolean }>;
+  expandSecretReferences?: boolean;
 }
 
 interface Envelope {
@@ -98,6 +103,12 @@ function deriveKey(keyMaterial: string, salt: Buffer): Buffer {
 
 function describeBinding(binding: CacheBinding | undefined): string {
   const sources = Array.isArray(binding?.sources) ? binding.sources : [];
-  const list = sources.map((s) => `environment "${String(s?.environment)}" path "${String(s?.secretPath)}" of project ${String(s?.projectId)}`).join(', then ');
-  return `${list || 'unknown sources'} at ${String(binding?.siteUrl)}`;
+  const list = sources
+    .map((s) => {
+      const read = [s?.recursive === true ? 'recursive' : '', s?.includeImports === false ? 'without imports' : ''].filter(Boolean).join(', ');
+      return `environment "${String(s?.environment)}" path "${String(s?.secretPath)}" of project ${String(s?.projectId)}${read ? ` (${read})` : ''}`;
+    })
+    .join(', then ');
+  const references = binding?.expandSecretReferences === false ? ' with secret references left unexpanded' : '';
+  return `${list || 'unknown sources'} at ${String(binding?.siteUrl)}${references}`;
 }
