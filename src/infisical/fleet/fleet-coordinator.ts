@@ -164,11 +164,16 @@ export class FleetCoordinator {
     return clock.now() - cached.fetchedAt < ttlMs ? cached : undefined;
   }
 
-  /** Waits for the lease holder's snapshot (its publish notice), bounded; undefined when none came. */
+  /**
+   * Waits for the lease holder's snapshot (its publish notice), bounded; undefined when none came. The lease holder
+   * may have published before this instance started waiting, so Redis is read once after the waiter is in place: a
+   * notice is then either already reflected in that read or still to come.
+   */
   async #awaitLeader(): Promise<CachedSnapshot | undefined> {
     const { clock, followerWaitMs } = this.deps;
-    await new Promise<void>((resolve) => {
-      const wake = () => {
+    let wake = () => undefined as void;
+    const woken = new Promise<void>((resolve) => {
+      wake = () => {
         clock.clearTimeout(timer);
         this.#waiters.delete(wake);
         resolve();
@@ -176,6 +181,15 @@ export class FleetCoordinator {
       const timer = clock.setTimeout(wake, followerWaitMs);
       this.#waiters.add(wake);
     });
+    const published = await this.#readFresh().catch((error: unknown) => {
+      wake();
+      throw error;
+    });
+    if (published) {
+      wake();
+      return published;
+    }
+    await woken;
     return this.#readFresh();
   }
 
