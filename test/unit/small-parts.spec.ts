@@ -4,12 +4,13 @@ import { closestMatch } from '../../src/infisical/diagnostics/closest-match.js';
 import {
   InfisicalAuthenticationError,
   InfisicalConfigValidationError,
+  InfisicalPermissionError,
   InfisicalRateLimitError,
   InfisicalUnreachableError,
 } from '../../src/infisical/index.js';
-import { refreshDelayMs, retryDelayMs } from '../../src/infisical/store/backoff.policy.js';
+import { isRejectedAnswer, needsHuman, refreshDelayMs, retryDelayMs } from '../../src/infisical/store/backoff.policy.js';
 import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
-import { parseRetryAfter } from '../../src/infisical/api/retry-after.js';
+import { parseRetryAfter, retryAfterFromMessage } from '../../src/infisical/api/retry-after.js';
 
 const target = { siteUrl: 'http://127.0.0.1:1', projectId: 'p', environment: 'dev', secretPath: '/' };
 
@@ -53,6 +54,35 @@ describe('refresh schedule', () => {
     const invalid = new InfisicalConfigValidationError('x', [{ key: 'A', kind: 'missing', messages: ['not set'], fix: 'set it' }]);
     expect(retryDelayMs(1, invalid, 60, () => 0.5)).toBe(60_000);
   });
+
+  it('retries an unreadable environment at the TTL cadence, capped, and after 1 s without a TTL', () => {
+    const unreadable = new InfisicalPermissionError(target, ['A'], []);
+    expect(retryDelayMs(7, unreadable, 60, () => 0)).toBe(54_000);
+    expect(retryDelayMs(7, unreadable, 3_600, () => 0.5)).toBe(300_000);
+    expect(retryDelayMs(7, unreadable, 0, () => 0.5)).toBe(1000);
+  });
+
+  it('starts the back-off at 1 s and never goes below 100 ms', () => {
+    expect(retryDelayMs(0, new Error('x'), 60, () => 1)).toBe(1000);
+    expect(retryDelayMs(2, new Error('x'), 60, () => 1)).toBe(2000);
+    expect(retryDelayMs(19, new Error('x'), 60, () => 1)).toBe(300_000);
+    expect(retryDelayMs(3, new Error('x'), 60, () => 0)).toBe(100);
+    expect(retryDelayMs(3, new Error('x'), 60, () => 0.01)).toBe(100);
+  });
+
+  it('a 429 without a retry time backs off like any transport failure', () => {
+    expect(retryDelayMs(3, new InfisicalRateLimitError(target, undefined), 60, () => 1)).toBe(4000);
+    expect(retryDelayMs(3, new InfisicalRateLimitError(target, 0), 60, () => 1)).toBe(1000);
+  });
+
+  it('tells what needs a human from what is rejected or transient', () => {
+    const invalid = new InfisicalConfigValidationError('x', [{ key: 'A', kind: 'missing', messages: ['not set'], fix: 'set it' }]);
+    const unreadable = new InfisicalPermissionError(target, ['A'], []);
+    expect([isRejectedAnswer(invalid), isRejectedAnswer(unreadable), isRejectedAnswer(new Error('x')), isRejectedAnswer(new InfisicalUnreachableError(target, 'network', 'x'))]).toEqual([true, true, false, false]);
+    expect(needsHuman(new InfisicalAuthenticationError(target, 'invalid-credentials'))).toBe(true);
+    expect(needsHuman(new InfisicalUnreachableError(target, 'redirect', 'x'))).toBe(true);
+    expect([needsHuman(invalid), needsHuman(unreadable), needsHuman(new Error('x')), needsHuman(new InfisicalUnreachableError(target, 'network', 'x'))]).toEqual([false, false, false, false]);
+  });
 });
 
 describe('parseRetryAfter', () => {
@@ -61,6 +91,39 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 0)).toBe(10);
     expect(parseRetryAfter('soon', 0)).toBeUndefined();
     expect(parseRetryAfter(null, 0)).toBeUndefined();
+  });
+
+  it.each([
+    [' 42 ', 42],
+    ['0', 0],
+    ['999999999999', 999_999_999_999],
+    ['1234567890123', undefined],
+    ['x42', undefined],
+    ['42x', undefined],
+    ['', undefined],
+    ['   ', undefined],
+  ])('%j → %s', (header, expected) => {
+    expect(parseRetryAfter(header, 0)).toBe(expected);
+  });
+
+  it('counts an HTTP date from now, rounding up, and never below zero', () => {
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 500)).toBe(10);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 2_000)).toBe(8);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 60_000)).toBe(0);
+  });
+});
+
+describe('retryAfterFromMessage', () => {
+  it.each([
+    ['Rate limit exceeded. Please try again in 42 seconds', 42],
+    ['please TRY AGAIN IN 1 SECOND', 1],
+    ['try again in 999999999999 seconds', 999_999_999_999],
+    ['try again in 1234567890123 seconds', undefined],
+    ['try again in  42 seconds', undefined],
+    ['try again in a few seconds', undefined],
+    ['Rate limit exceeded', undefined],
+  ])('%j → %s', (message, expected) => {
+    expect(retryAfterFromMessage(message)).toBe(expected);
   });
 });
 
