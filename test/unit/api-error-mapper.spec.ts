@@ -2,16 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { mapApiError, mapHttpFailure, type ApiOperation } from '../../src/infisical/api/api-error.mapper.js';
 import { HttpFailure } from '../../src/infisical/api/http-request.js';
 import type { KeylessLogin } from '../../src/infisical/errors/keyless-login.errors.js';
-import {
-  InfisicalAuthenticationError,
-  InfisicalIdentityLockedError,
-  InfisicalProjectAccessError,
-  InfisicalRateLimitError,
-  InfisicalRequestError,
-  InfisicalSecretPathNotFoundError,
-  InfisicalTokenError,
-  InfisicalUnreachableError,
-} from '../../src/infisical/index.js';
+import { InfisicalProjectAccessError, InfisicalSecretPathNotFoundError } from '../../src/infisical/errors/access.errors.js';
+import { InfisicalAuthenticationError, InfisicalIdentityLockedError, InfisicalTokenError } from '../../src/infisical/errors/authentication.errors.js';
+import { InfisicalRateLimitError, InfisicalRequestError, InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
 
 const target = { siteUrl: 'http://127.0.0.1:1', projectId: 'p', environment: 'dev', secretPath: '/' };
 const envelope = (statusCode: number, message: string, error = 'Error') => ({ reqId: 'r', statusCode, message, error });

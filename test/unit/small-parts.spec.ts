@@ -1,15 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { closestMatch } from '../../src/infisical/diagnostics/closest-match.js';
-import {
-  InfisicalAuthenticationError,
-  InfisicalConfigValidationError,
-  InfisicalPermissionError,
-  InfisicalRateLimitError,
-  InfisicalUnreachableError,
-} from '../../src/infisical/index.js';
+import { InfisicalPermissionError } from '../../src/infisical/errors/access.errors.js';
+import { InfisicalAuthenticationError } from '../../src/infisical/errors/authentication.errors.js';
+import { InfisicalConfigValidationError } from '../../src/infisical/errors/configuration.errors.js';
+import { InfisicalRateLimitError, InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
 import { isRejectedAnswer, needsHuman, refreshDelayMs, retryDelayMs } from '../../src/infisical/store/backoff.policy.js';
 import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
+import { sanitizeServerText, shorten } from '../../src/infisical/redaction/server-text.js';
 import { parseRetryAfter, retryAfterFromMessage } from '../../src/infisical/api/retry-after.js';
 
 const target = { siteUrl: 'http://127.0.0.1:1', projectId: 'p', environment: 'dev', secretPath: '/' };
@@ -127,6 +125,25 @@ describe('retryAfterFromMessage', () => {
   });
 });
 
+describe('server text', () => {
+  it('shortens to max characters, saying how many were left out', () => {
+    expect(shorten('abcdef', 6)).toBe('abcdef');
+    expect(shorten('abcdefgh', 6)).toBe('abcdef… (2 more characters)');
+  });
+
+  it('escapes control characters so that server text stays on one line', () => {
+    expect(sanitizeServerText('a\nb\rc\td')).toBe('a\\nb\\rc\\td');
+    expect(sanitizeServerText('\u0000 \u001f \u007f \u009f \u2028 \u2029 \u00a0 ~')).toBe('\\u0000 \\u001f \\u007f \\u009f \\u2028 \\u2029 \u00a0 ~');
+    expect(sanitizeServerText('\u001b[31mred\u001b[0m\n\n')).toBe('\\u001b[31mred\\u001b[0m\\n\\n');
+  });
+
+  it('cuts to 500 characters by default, before escaping', () => {
+    expect(sanitizeServerText('x'.repeat(500))).toBe('x'.repeat(500));
+    expect(sanitizeServerText('x'.repeat(501))).toBe(`${'x'.repeat(500)}… (1 more characters)`);
+    expect(sanitizeServerText('\n'.repeat(4), 2)).toBe('\\n\\n… (2 more characters)');
+  });
+});
+
 describe('SecretRedactor', () => {
   it('masks registered values in plain, JSON-escaped and URL-encoded form, longest first', () => {
     const redactor = new SecretRedactor();
@@ -147,6 +164,64 @@ describe('SecretRedactor', () => {
     for (let i = 0; i < 5; i++) redactor.replace('secrets', [`rotated-value-${i}`]);
     expect(redactor.redact('rotated-value-0 rotated-value-4 client-secret-value')).toBe('rotated-value-0 [REDACTED] [REDACTED]');
     expect(redactor.redact('rotated-value-1')).toBe('[REDACTED]');
+  });
+
+  it('masks values of 6 characters or more, also at the very start and end of the text', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('secrets', 'abcdef', 'vwxyz', null);
+    expect(redactor.redact('abcdef')).toBe('[REDACTED]');
+    expect(redactor.redact('abcdef vwxyz abcdef')).toBe('[REDACTED] vwxyz [REDACTED]');
+    expect(redactor.redact('abcde')).toBe('abcde');
+    expect(redactor.size).toBe(1);
+    redactor.replace('secrets', ['vwxyz', 'ghijkl']);
+    expect(redactor.redact('vwxyz ghijkl')).toBe('vwxyz [REDACTED]');
+  });
+
+  it('masks values added or replaced after a text was already masked', () => {
+    const redactor = new SecretRedactor();
+    expect(redactor.redact('first-value second-value')).toBe('first-value second-value');
+    redactor.add('tokens', 'first-value');
+    expect(redactor.redact('first-value second-value')).toBe('[REDACTED] second-value');
+    redactor.replace('secrets', ['second-value']);
+    expect(redactor.redact('first-value second-value')).toBe('[REDACTED] [REDACTED]');
+    redactor.add('tokens', 'first-value');
+    expect(redactor.size).toBe(2);
+  });
+
+  it('an unchanged snapshot is not a new generation; a smaller one is', () => {
+    const redactor = new SecretRedactor();
+    redactor.replace('secrets', ['gen-0-value']);
+    for (let i = 0; i < 5; i++) redactor.replace('secrets', ['gen-1-value']);
+    expect(redactor.redact('gen-0-value')).toBe('[REDACTED]');
+    redactor.replace('secrets', ['value-a', 'value-b']);
+    redactor.replace('secrets', ['value-a']);
+    for (const next of ['value-c', 'value-d', 'value-e']) redactor.replace('secrets', [next]);
+    expect(redactor.redact('value-a value-b value-c')).toBe('[REDACTED] value-b [REDACTED]');
+    expect(redactor.size).toBe(4);
+  });
+
+  it('finds every value among many that share their first characters', () => {
+    const redactor = new SecretRedactor();
+    const values = Array.from({ length: 40 }, (_, i) => `shared-${String(i).padStart(2, '0')}${'x'.repeat(i % 7)}`);
+    redactor.add('secrets', ...values);
+    for (const value of values) expect(redactor.redact(`<${value}>`)).toBe('<[REDACTED]>');
+    expect(redactor.redact('shared-99 and shared-0')).toBe('shared-99 and [REDACTED]');
+    expect(redactor.redact('shared-99 and more')).toBe('shared-99 and more');
+  });
+
+  it('masks a value cut off by the end, but not a text that only starts like a value', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('secrets', 'secret', 'secret-long-value');
+    expect(redactor.redact('a secret-lo')).toBe('a [REDACTED]');
+    expect(redactor.redact('a secret-xy')).toBe('a [REDACTED]-xy');
+    expect(redactor.redact('a secrex')).toBe('a secrex');
+    expect(redactor.redact('a secret-long-value-and-more')).toBe('a [REDACTED]-and-more');
+  });
+
+  it('prints the number of values, never a value', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('credentials', 'client-secret-value');
+    expect(JSON.stringify({ redactor })).toBe('{"redactor":"SecretRedactor(1 values)"}');
   });
 });
 
