@@ -125,6 +125,7 @@ describe('mapApiError: each branch and its boundaries', () => {
     ['403 describeSecret', 'list', 403, envelope(403, 'cannot DESCRIBESECRET'), access('no-secret-access')],
     ['403 readValue', 'list', 403, envelope(403, 'cannot readvalue'), access('no-secret-access')],
     ['403 other', 'list', 403, envelope(403, 'nope'), requestError(403, '<nope>')],
+    ['403 without an error name', 'list', 403, { message: 'nope' }, requestError(403, '<nope>')],
     ['404 PermissionDenied is not an access error', 'list', 404, envelope(404, 'x', 'PermissionDenied'), requestError(404, '<x>')],
     ['404 SecretPathNotFound', 'list', 404, envelope(404, 'x', 'SecretPathNotFoundError'), pathNotFound],
     ['404 GetSecretByName', 'list', 404, envelope(404, 'x', 'GetSecretByNameError'), pathNotFound],
@@ -136,6 +137,7 @@ describe('mapApiError: each branch and its boundaries', () => {
     ['404 project not found', 'list', 404, envelope(404, 'Project not found'), access('project-not-found')],
     ['404 project with an empty id', 'list', 404, envelope(404, 'project with id  not found'), access('project-not-found')],
     ['project not at the start', 'list', 404, envelope(404, 'The project not found'), requestError(404, '<The project not found>')],
+    ['project with id not at the start', 'list', 404, envelope(404, 'The project with id p not found'), requestError(404, '<The project with id p not found>')],
     ['403 project not found', 'list', 403, envelope(403, 'project not found'), requestError(403, '<project not found>')],
     ['400 folder not found', 'list', 400, envelope(400, 'Folder NOT FOUND'), pathNotFound],
     ['404 folder not found', 'list', 404, envelope(404, 'folder not found'), requestError(404, '<folder not found>')],
@@ -147,6 +149,7 @@ describe('mapApiError: each branch and its boundaries', () => {
     ['a message list', { message: [{ message: 'a' }, { message: 1 }, {}, null, { message: 'b' }] }, '<a; b>'],
     ['a non-string message', { message: 42, error: 'BadRequest' }, '<BadRequest>'],
     ['a non-string error', { message: 'said', error: 7 }, '<said>'],
+    ['only a non-string error', { error: 7 }, '<no message>'],
     ['an empty envelope', {}, '<no message>'],
     ['null', null, '<no message>'],
     ['a string', 'text', '<no message>'],
@@ -168,6 +171,7 @@ describe('mapApiError: each branch and its boundaries', () => {
       [404, 'no such thing', refused('rejected', 404)],
       [499, 'odd', refused('rejected', 499)],
       [422, 'unprocessable', requestError(422, '<unprocessable>', 'login')],
+      [304, 'not modified', requestError(304, '<not modified>', 'login')],
       [403, 'the current ip address is not allowed', auth('ip-not-allowed')],
     ] as const)('login HTTP %i %j', (status, message, expected) => {
       expect(login('login', status, message)).toEqual(expected);
