@@ -16,7 +16,8 @@ const CHILD_PROCESS_SPECS = ['/test/e2e/main-process\\.spec', '/test/e2e/verify-
  * Jest runs in native ESM mode, as `npm test` does (node --experimental-vm-modules), with per-test coverage so that
  * each mutant only runs the tests that reach it. Not part of CI: a full run takes long on 2 cores (see README).
  * A scoped run: npm run test:mutation -- --mutate 'src/infisical/api/**'
- * Unit tests only (a lower bound, see UNIT_ONLY): MUTATION_TESTS=unit npm run test:mutation -- --mutate '<file>'
+ * Unit tests only (a lower bound, see UNIT_ONLY), one runner:
+ *   MUTATION_TESTS=unit npm run test:mutation -- --concurrency 1 --mutate 'src/infisical/api/json-body.ts'
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
@@ -29,6 +30,7 @@ export default {
     enableFindRelatedTests: false,
     // Specs that run the compiled app, CLI or packed library in child processes: Stryker mutates the TypeScript
     // sources that Jest loads in-process, so these cannot kill a mutant and only cost time.
+    // In unit mode Jest looks for specs under test/unit/ only.
     config: UNIT_ONLY
       ? { roots: ['<rootDir>/test/unit'], testPathIgnorePatterns: CHILD_PROCESS_SPECS }
       : { testPathIgnorePatterns: CHILD_PROCESS_SPECS },
@@ -41,8 +43,10 @@ export default {
   ignoreStatic: true,
   thresholds: { high: 90, low: 85, break: 85 },
   concurrency: 2,
-  // Unit tests run in well under a second, so a mutant that takes 5 s more than the unit run is stuck (a loop that no
-  // longer ends); the full suite needs more room.
+  // Unit tests run in well under a second, so a mutant that takes 5 s more than the unit run is almost always stuck (a
+  // loop that no longer ends) or slow to report a failure; on a loaded machine a slow run of an unchanged-behaviour
+  // mutant can time out too, which is why the README gives the share killed outright beside the score. The full suite
+  // needs more room.
   timeoutMS: UNIT_ONLY ? 5000 : 20000,
   // event-recorder writes every tested mutant at once, so an interrupted long run still leaves its results.
   reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
