@@ -218,6 +218,30 @@ describe('SecretRedactor', () => {
     expect(redactor.redact('a secret-long-value-and-more')).toBe('a [REDACTED]-and-more');
   });
 
+  it('keeps every value added to a group, also after a new generation', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('credentials', 'first-secret');
+    redactor.add('credentials', 'second-secret');
+    redactor.replace('secrets', ['snapshot-value']);
+    redactor.add('secrets', 'rejected-value');
+    expect(redactor.redact('first-secret second-secret snapshot-value rejected-value')).toBe('[REDACTED] [REDACTED] [REDACTED] [REDACTED]');
+    expect(redactor.size).toBe(4);
+  });
+
+  it('a new snapshot of the same size with other values is a new generation', () => {
+    const redactor = new SecretRedactor();
+    redactor.replace('secrets', ['value-a', 'value-b']);
+    redactor.replace('secrets', ['value-a', 'value-c']);
+    expect(redactor.redact('value-a value-b value-c')).toBe('[REDACTED] [REDACTED] [REDACTED]');
+    expect(redactor.size).toBe(3);
+  });
+
+  it('a new generation leaves out values shorter than 6 characters', () => {
+    const redactor = new SecretRedactor();
+    redactor.replace('secrets', ['short', 'x', 'long-enough']);
+    expect(redactor.size).toBe(1);
+  });
+
   it('prints the number of values, never a value', () => {
     const redactor = new SecretRedactor();
     redactor.add('credentials', 'client-secret-value');
