@@ -133,6 +133,9 @@ describe('snapshot envelope', () => {
     expect(refusal(JSON.stringify({ ...golden(), binding: { sources: 'x' } }))).toBe(
       'it was written for unknown sources at undefined, not for this configuration (environment "prod" path "/" of project p at https://eu.infisical.com)',
     );
+    expect(refusal(JSON.stringify({ ...golden(), binding: undefined }))).toBe(
+      'it was written for unknown sources at undefined, not for this configuration (environment "prod" path "/" of project p at https://eu.infisical.com)',
+    );
     expect(refusal(JSON.stringify({ ...golden(), binding: { siteUrl: 's', sources: [null] } }))).toMatch(/^it was written for environment "undefined" path "undefined" of project undefined at s,/);
   });
 
