@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { signAwsRequest } from '../../src/infisical/auth/aws-sigv4.js';
+import { amzDate, signAwsRequest } from '../../src/infisical/auth/aws-sigv4.js';
 
 // AWS Signature Version 4 test suite (aws-sig-v4-test-suite): credentials, scope and time shared by every vector.
 const SUITE = {
@@ -52,5 +52,33 @@ describe('AWS SigV4 signing', () => {
     );
     expect(ours.Authorization).toBe(theirs.headers['authorization']);
     expect(ours['X-Amz-Security-Token']).toBe(sessionToken);
+  });
+
+  it.each([
+    ['reserved characters in the query', 'GET', '/', { 'a b': "x!y'z(1)*2~._-", Zeta: 'last', alpha: 'é/?&=' }, {}],
+    ['a lower-case method and mixed-case headers', 'post', '/', {}, { 'X-Custom-B': 'two', 'x-custom-a': 'one', 'X-CUSTOM-C': 'three' }],
+    ['header values with runs of whitespace', 'GET', '/', {}, { 'X-Spaced': '  a   b \t c  ' }],
+    ['a deeper path', 'GET', '/a/b%20c', { q: '1' }, {}],
+  ] as const)('signs %s exactly as @smithy/signature-v4 does', async (_name, method, path, query, extraHeaders) => {
+    const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', sessionToken: 'session token' };
+    const date = new Date('2026-12-05T06:07:08.123Z');
+    const host = 'sts.eu-west-1.amazonaws.com';
+    const ours = signAwsRequest({ method, host, path, query: { ...query }, headers: { ...extraHeaders }, body: 'x=1', region: 'eu-west-1', service: 'sts', credentials, date });
+    const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: 'sts', sha256: Hash.bind(null, 'sha256'), applyChecksum: false, uriEscapePath: false });
+    const theirs = await signer.sign(
+      { method: method.toUpperCase(), protocol: 'https:', hostname: host, path, query: { ...query }, headers: { ...extraHeaders, Host: host }, body: 'x=1' },
+      { signingDate: date },
+    );
+    expect(ours.Authorization).toBe(theirs.headers['authorization']);
+    expect(ours['X-Amz-Security-Token']).toBe('session token');
+  });
+
+  it('an empty path is signed as /', () => {
+    const request = { ...SUITE, method: 'GET', body: '' };
+    expect(signAwsRequest({ ...request, path: '' }).Authorization).toBe(signAwsRequest({ ...request, path: '/' }).Authorization);
+  });
+
+  it('formats the time as AWS wants it, without milliseconds', () => {
+    expect(amzDate(new Date('2015-08-30T12:36:00.999Z'))).toBe('20150830T123600Z');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { computeStatus, healthState, type StatusContext } from '../../src/infisical/health/health-status.js';
-import { InfisicalUnreachableError } from '../../src/infisical/index.js';
+import { InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
 import { SecretSnapshot, type SnapshotSource } from '../../src/infisical/store/secret-snapshot.js';
 import { initialStoreState, type StoreState } from '../../src/infisical/store/store-state.js';
 
@@ -66,5 +66,104 @@ describe('computeStatus', () => {
     expect(JSON.stringify(status)).not.toContain('value-of-A');
     expect(status.snapshotAgeSeconds).toBe(0);
     expect(status.sources).toEqual([{ projectId: 'p', environment: 'dev', secretPath: '/' }]);
+  });
+});
+
+describe('healthState: what counts as stale', () => {
+  it('is degraded when stale values have no confirmation time, whatever maxStaleSeconds', () => {
+    expect(healthState(state({ snapshot: snapshot('cache', undefined) }), { ...context, maxStaleSeconds: 1 })).toBe('degraded');
+  });
+  it('goes down with the smallest maxStaleSeconds once the age exceeds it', () => {
+    expect(healthState(state({ snapshot: snapshot('cache', NOW - 1_000) }), { ...context, maxStaleSeconds: 1 })).toBe('degraded');
+    expect(healthState(state({ snapshot: snapshot('cache', NOW - 1_001) }), { ...context, maxStaleSeconds: 1 })).toBe('down');
+  });
+  it('counts the age from the confirmation time, not from zero', () => {
+    expect(healthState(state({ snapshot: snapshot('infisical', NOW - 1_000), failures: 1 }), { ...context, maxStaleSeconds: 1 })).toBe('degraded');
+    expect(healthState(state({ snapshot: snapshot('infisical', NOW + 700_000), failures: 1 }), context)).toBe('degraded');
+  });
+  it('a refresh that started just now is not hung', () => {
+    expect(healthState(state({ snapshot: snapshot('infisical', NOW), refreshStartedAt: NOW }), context)).toBe('up');
+    expect(healthState(state({ snapshot: snapshot('infisical', NOW), refreshStartedAt: NOW + 20_000 }), context)).toBe('up');
+  });
+  it('a hung refresh is down once the values are older than maxStaleSeconds', () => {
+    expect(healthState(state({ snapshot: snapshot('infisical', NOW - 600_001), refreshStartedAt: NOW - 10_001 }), context)).toBe('down');
+  });
+});
+
+describe('computeStatus: the whole payload', () => {
+  it('without a snapshot and without sources', () => {
+    expect(computeStatus(state({}), { ...context, enabled: false, sources: [] })).toEqual({
+      state: 'down',
+      enabled: false,
+      source: 'none',
+      environment: '',
+      secretPath: '',
+      sources: [],
+      lastSuccessfulRefresh: undefined,
+      snapshotAgeSeconds: undefined,
+      keyCount: 0,
+      keys: {},
+      keysOmitted: 0,
+      consecutiveFailures: 0,
+      lastError: undefined,
+      nextRefreshAt: undefined,
+      refreshStartedAt: undefined,
+    });
+  });
+
+  it('while failing, with several sources', () => {
+    const error = new InfisicalUnreachableError(target, 'server-error', 'HTTP 502');
+    const sources = [
+      { projectId: 'p', environment: 'staging', secretPath: '/app', recursive: true, includeImports: false },
+      { projectId: 'q', environment: 'prod', secretPath: '/shared', recursive: false, includeImports: true },
+    ] as never;
+    const status = computeStatus(
+      state({ snapshot: snapshot('infisical', NOW - 61_499, ['B', 'A']), failures: 3, lastError: error, nextRefreshAt: NOW + 30_000, refreshStartedAt: NOW - 1_000 }),
+      { ...context, sources, healthMaxKeys: 5 },
+    );
+    expect(status).toEqual({
+      state: 'degraded',
+      enabled: true,
+      source: 'infisical',
+      environment: 'staging',
+      secretPath: '/app',
+      sources: [
+        { projectId: 'p', environment: 'staging', secretPath: '/app' },
+        { projectId: 'q', environment: 'prod', secretPath: '/shared' },
+      ],
+      lastSuccessfulRefresh: new Date(NOW - 61_499).toISOString(),
+      snapshotAgeSeconds: 61,
+      keyCount: 2,
+      keys: { A: keyInfo('A'), B: keyInfo('B') },
+      keysOmitted: 0,
+      consecutiveFailures: 3,
+      lastError: `InfisicalUnreachableError: ${error.message}`,
+      nextRefreshAt: new Date(NOW + 30_000).toISOString(),
+      refreshStartedAt: new Date(NOW - 1_000).toISOString(),
+    });
+    expect(Object.keys(status.keys)).toEqual(['A', 'B']);
+  });
+
+  it('rounds the snapshot age, never below zero', () => {
+    expect(computeStatus(state({ snapshot: snapshot('infisical', NOW - 1_500) }), context).snapshotAgeSeconds).toBe(2);
+    expect(computeStatus(state({ snapshot: snapshot('infisical', NOW + 5_000) }), context).snapshotAgeSeconds).toBe(0);
+  });
+
+  it('a failure without a recorded error reports none', () => {
+    expect(computeStatus(state({ snapshot: snapshot('infisical', NOW), failures: 1 }), context).lastError).toBeUndefined();
+  });
+
+  it('cuts a long error to 2000 characters', () => {
+    const error = new InfisicalUnreachableError(target, 'server-error', 'x'.repeat(5_000));
+    const full = `InfisicalUnreachableError: ${error.message}`;
+    const status = computeStatus(state({ snapshot: snapshot('infisical', NOW), failures: 1, lastError: error }), context);
+    expect(status.lastError).toBe(`${full.slice(0, 2000)}… (${full.length - 2000} more characters)`);
+  });
+
+  it('lists no key with healthMaxKeys 0', () => {
+    const status = computeStatus(state({ snapshot: snapshot('infisical', NOW, ['A', 'B']) }), { ...context, healthMaxKeys: 0 });
+    expect(status.keys).toEqual({});
+    expect(status.keysOmitted).toBe(2);
+    expect(status.keyCount).toBe(2);
   });
 });

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InfisicalCacheError } from '../../src/infisical/index.js';
+import { InfisicalCacheError } from '../../src/infisical/errors/configuration.errors.js';
 import { LastKnownGoodCache } from '../../src/infisical/store/last-known-good.cache.js';
+import { openSnapshot, sealSnapshot, SnapshotEnvelopeError, type CacheBinding } from '../../src/infisical/store/snapshot-envelope.js';
 
 const target = { siteUrl: 'http://127.0.0.1:8081', sources: [{ projectId: 'p-1', environment: 'prod', secretPath: '/' }] };
 const material = 'client-secret-used-as-key-material';
@@ -78,5 +79,84 @@ describe('LastKnownGoodCache', () => {
     expect(await rejection(cache)).toContain('corrupted');
     await writeFile(path, '{"hello":"world"}');
     expect(await rejection(cache)).toContain('not a snapshot file');
+  });
+});
+
+describe('snapshot envelope', () => {
+  const binding: CacheBinding = { siteUrl: 'https://eu.infisical.com', sources: [{ projectId: 'p', environment: 'prod', secretPath: '/' }] };
+  const content = { fetchedAt: 1_700_000_000_000, secrets: [{ key: 'K', value: 'v-é', version: 2 }] };
+  const refusal = (text: string, key = 'golden-key-material', bound: CacheBinding = binding): string => {
+    try {
+      openSnapshot(text, key, bound);
+    } catch (error) {
+      expect(error).toBeInstanceOf(SnapshotEnvelopeError);
+      return (error as SnapshotEnvelopeError).reason;
+    }
+    throw new Error('expected the envelope to be refused');
+  };
+  /** Written by this format (version 2): a file written before an upgrade stays readable after it. */
+  const GOLDEN =
+    '{"format":"nestjs-infisical/last-known-good","version":2,"binding":{"siteUrl":"https://eu.infisical.com","sources":[{"projectId":"p","environment":"prod","secretPath":"/"}]},' +
+    '"savedAt":1700000000500,"salt":"3gLIWRSLJUQ6knOG5fXQCQ==","iv":"lfLKxX1qH6gqe/qz","tag":"8yLTP1EEUEeZuBjgYDVN7Q==",' +
+    '"ciphertext":"0C1zbgyYYcD5lyKG93qfdG31mr/H4IPopfH3tzcGST8zBQLobcCxx5G9ajXenLKYrjJf2H82vZTNsUoaGe+dIPS6pSVj/EpR5Tqmwf04"}';
+  const golden = () => JSON.parse(GOLDEN) as Record<string, unknown>;
+
+  it('opens an envelope written by this format version', () => {
+    expect(openSnapshot(GOLDEN, 'golden-key-material', binding)).toEqual(content);
+  });
+
+  it('seals with a fresh salt and IV each time, and opens what it sealed', () => {
+    const first = sealSnapshot(content, 'key', binding, 1);
+    const second = sealSnapshot(content, 'key', binding, 1);
+    expect(JSON.parse(first).salt).not.toBe(JSON.parse(second).salt);
+    expect(JSON.parse(first).iv).not.toBe(JSON.parse(second).iv);
+    expect(openSnapshot(first, 'key', binding)).toEqual(content);
+    expect(JSON.parse(first)).toMatchObject({ format: 'nestjs-infisical/last-known-good', version: 2, binding, savedAt: 1 });
+  });
+
+  it.each([
+    ['not JSON', '{', 'it is not a snapshot file (corrupted or truncated)'],
+    ['null', 'null', 'it is not a snapshot file of this module'],
+    ['another format', JSON.stringify({ ...golden(), format: 'other' }), 'it is not a snapshot file of this module'],
+    ['another version', JSON.stringify({ ...golden(), version: 1 }), 'it has format version 1, expected 2'],
+    ['no version', JSON.stringify({ ...golden(), version: undefined }), 'it has format version undefined, expected 2'],
+  ])('refuses %s', (_label, text, reason) => {
+    expect(refusal(text)).toBe(reason);
+  });
+
+  it('names both bindings when the sources differ', () => {
+    const other: CacheBinding = { siteUrl: 'http://127.0.0.1:1', sources: [{ projectId: 'q', environment: 'dev', secretPath: '/a' }, { projectId: 'q', environment: 'dev', secretPath: '/b' }] };
+    expect(refusal(GOLDEN, 'golden-key-material', other)).toBe(
+      'it was written for environment "prod" path "/" of project p at https://eu.infisical.com, not for this configuration ' +
+        '(environment "dev" path "/a" of project q, then environment "dev" path "/b" of project q at http://127.0.0.1:1)',
+    );
+    expect(refusal(JSON.stringify({ ...golden(), binding: { sources: 'x' } }))).toBe(
+      'it was written for unknown sources at undefined, not for this configuration (environment "prod" path "/" of project p at https://eu.infisical.com)',
+    );
+    expect(refusal(JSON.stringify({ ...golden(), binding: undefined }))).toBe(
+      'it was written for unknown sources at undefined, not for this configuration (environment "prod" path "/" of project p at https://eu.infisical.com)',
+    );
+    expect(refusal(JSON.stringify({ ...golden(), binding: { siteUrl: 's', sources: [null] } }))).toMatch(/^it was written for environment "undefined" path "undefined" of project undefined at s,/);
+  });
+
+  it.each([
+    ['another key', GOLDEN, 'another-key'],
+    ['a changed save time', JSON.stringify({ ...golden(), savedAt: 1 }), 'golden-key-material'],
+    ['another salt', JSON.stringify({ ...golden(), salt: Buffer.alloc(16).toString('base64') }), 'golden-key-material'],
+    ['no salt', JSON.stringify({ ...golden(), salt: undefined }), 'golden-key-material'],
+    ['a truncated tag', JSON.stringify({ ...golden(), tag: Buffer.from(golden().tag as string, 'base64').subarray(0, 4).toString('base64') }), 'golden-key-material'],
+    ['a truncated ciphertext', JSON.stringify({ ...golden(), ciphertext: (golden().ciphertext as string).slice(0, 40) }), 'golden-key-material'],
+  ])('refuses an envelope with %s as failing authentication', (_label, text, key) => {
+    expect(refusal(text, key)).toBe('it failed authentication: it was modified, or written with another key / client secret');
+  });
+
+  it.each([
+    ['null', null],
+    ['no secrets', { fetchedAt: 1 }],
+    ['secrets that are not a list', { fetchedAt: 1, secrets: {} }],
+    ['no time', { secrets: [] }],
+    ['a time that is not a number', { fetchedAt: '1', secrets: [] }],
+  ])('refuses authentic content that is not a snapshot: %s', (_label, inner) => {
+    expect(refusal(sealSnapshot(inner as never, 'key', binding, 1), 'key')).toBe('its content is not a snapshot');
   });
 });

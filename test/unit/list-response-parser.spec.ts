@@ -78,3 +78,91 @@ describe('parseListResponse: malformed answers are rejected as a whole', () => {
     expect(() => parseListResponse(body, FOLDER)).toThrow(MalformedAnswerError);
   });
 });
+
+describe('parseListResponse: fields and fallbacks', () => {
+  const first = (body: unknown) => parseListResponse(body, FOLDER).secrets[0];
+
+  it('an own item without a path or environment lives in the folder; a missing version is 0', () => {
+    expect(first({ secrets: [{ secretKey: 'K', secretValue: 'v' }] })).toEqual({ key: 'K', value: 'v', version: 0, secretPath: '/app', environment: 'dev', imported: false });
+    expect(first({ secrets: [own('K', 'v', { environment: '', secretPath: 7 })] })).toEqual({ key: 'K', value: 'v', version: 1, secretPath: '/app', environment: 'dev', imported: false });
+    expect(first({ secrets: [own('K', 'v', { environment: 'staging', version: 0 })] })).toMatchObject({ environment: 'staging', version: 0 });
+  });
+
+  it('an imported item lives in its import\'s folder and environment, / and the folder\'s environment when not given', () => {
+    expect(first({ secrets: [], imports: [block('/common', [{ secretKey: 'K', secretValue: 'v', secretPath: '/elsewhere' }])] })).toEqual({
+      key: 'K', value: 'v', version: 0, secretPath: '/common', environment: 'shared', imported: true,
+    });
+    expect(first({ secrets: [], imports: [{ secrets: [{ secretKey: 'K', secretValue: 'v' }] }] })).toEqual({
+      key: 'K', value: 'v', version: 0, secretPath: '/', environment: 'dev', imported: true,
+    });
+    expect(first({ secrets: [], imports: [{ environment: 5, secretPath: null, secrets: [own('K', 'v', { environment: 'prod' })] }] })).toMatchObject({
+      secretPath: '/', environment: 'prod',
+    });
+  });
+
+  it('imports may be absent or null', () => {
+    expect(values({ secrets: [own('K', 'v')], imports: null })).toEqual({ K: 'v' });
+    expect(values({ secrets: [own('K', 'v')] })).toEqual({ K: 'v' });
+    expect(values({ secrets: [] })).toEqual({});
+  });
+
+  it('only secretValueHidden: true hides a value', () => {
+    const parsed = parseListResponse({ secrets: [own('A', 'a', { secretValueHidden: 'true' }), own('B', 'b', { secretValueHidden: false })] }, FOLDER);
+    expect(parsed.secrets.map((s) => s.key)).toEqual(['A', 'B']);
+    expect(parsed.hiddenKeys).toEqual([]);
+  });
+
+  it('reports each dropped, hidden and duplicate key once, and keeps the answer order', () => {
+    const parsed = parseListResponse(
+      {
+        secrets: [own('Z', 'z'), own('__proto__', 'x'), own('__proto__', 'y'), own('H', '', { secretValueHidden: true }), own('A', 'a')],
+        imports: [block('/one', [own('D', '1'), own('D', '2'), own('D', '3'), own('E', 'e')]), block('/two', [own('E', 'e2')])],
+      },
+      FOLDER,
+    );
+    expect(parsed).toEqual({
+      secrets: [
+        { key: 'Z', value: 'z', version: 1, secretPath: '/app', environment: 'dev', imported: false },
+        { key: 'A', value: 'a', version: 1, secretPath: '/app', environment: 'dev', imported: false },
+        { key: 'E', value: 'e2', version: 1, secretPath: '/two', environment: 'dev', imported: true },
+        { key: 'D', value: '1', version: 1, secretPath: '/one', environment: 'dev', imported: true },
+      ],
+      hiddenKeys: ['H'],
+      duplicateKeys: ['D'],
+      droppedKeys: ['__proto__'],
+    });
+  });
+
+  it('the same key in two sub-folders or two imports is not a duplicate', () => {
+    const parsed = parseListResponse(
+      { secrets: [sub('K', 'a', '/app/a'), sub('K', 'b', '/app/b')], imports: [block('/one', [own('L', '1')]), block('/two', [own('L', '2')])] },
+      FOLDER,
+    );
+    expect(parsed.duplicateKeys).toEqual([]);
+  });
+
+  it('a key twice in one sub-folder is a duplicate; the same key in an own folder and an import of the same path is not', () => {
+    expect(parseListResponse({ secrets: [sub('K', 'a', '/app/a'), sub('K', 'b', '/app/a')] }, FOLDER).duplicateKeys).toEqual(['K']);
+    expect(parseListResponse({ secrets: [own('K', 'a')], imports: [{ environment: 'dev', secretPath: '/app', secrets: [own('K', 'b')] }] }, FOLDER).duplicateKeys).toEqual([]);
+  });
+});
+
+describe('parseListResponse: each malformed answer says what is wrong', () => {
+  it.each([
+    ['not an object', 'secrets', 'the list answer has no "secrets" array'],
+    ['a non-array secrets field', { secrets: {} }, 'the list answer has no "secrets" array'],
+    ['an item that is not an object', { secrets: ['K'] }, 'the list answer contains an item without a "secretKey"'],
+    ['a null item', { secrets: [null] }, 'the list answer contains an item without a "secretKey"'],
+    ['an empty secretKey', { secrets: [{ secretKey: '', secretValue: 'v' }] }, 'the list answer contains an item without a "secretKey"'],
+    ['a numeric secretKey', { secrets: [{ secretKey: 1, secretValue: 'v' }] }, 'the list answer contains an item without a "secretKey"'],
+    ['a missing value', { secrets: [{ secretKey: 'K' }] }, 'the list answer has no string "secretValue" for K'],
+    ['a null version', { secrets: [own('K', 'v', { version: null })] }, 'the list answer has a non-numeric "version" for K'],
+    ['an infinite version', { secrets: [own('K', 'v', { version: Number.POSITIVE_INFINITY })] }, 'the list answer has a non-numeric "version" for K'],
+    ['a string imports field', { secrets: [], imports: 'x' }, 'the list answer has an "imports" field that is not an array'],
+    ['a null import', { secrets: [], imports: [null] }, 'the list answer has an import without a "secrets" array'],
+    ['an import that is a string', { secrets: [], imports: ['x'] }, 'the list answer has an import without a "secrets" array'],
+    ['an import with a malformed item', { secrets: [], imports: [block('/c', [{ secretKey: 'K', secretValue: 1 }])] }, 'the list answer has no string "secretValue" for K'],
+  ])('%s', (_name, body, message) => {
+    expect(() => parseListResponse(body, FOLDER)).toThrow(new MalformedAnswerError(message));
+  });
+});
