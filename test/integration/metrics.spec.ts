@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { loadMetricsApi, meterProviderRegistered } from '../../src/infisical/metrics/otel-metrics-api.js';
 import { APP_PROJECT_ID, APP_SHORT_TTL, createAppSeed } from '../support/fixtures/app-seed.js';
 import { ALL_CREDENTIALS, optionsFor, startInfisicalApp, type TestApp } from '../support/infisical-app.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
@@ -84,5 +85,13 @@ describe('OpenTelemetry metrics (meter nestjs-infisical)', () => {
     collector = new MetricCollector(); // registered only after the store took its meter
     expect(await collector.collect()).toEqual(new Map());
     expect(app!.store.status().state).toBe('up');
+  });
+
+  it('imports @opentelemetry/api only once a meter provider is registered (no start-up cost without an SDK)', async () => {
+    expect(meterProviderRegistered()).toBe(false);
+    expect(await loadMetricsApi()).toBeUndefined();
+    collector = new MetricCollector();
+    expect(meterProviderRegistered()).toBe(true);
+    expect(typeof (await loadMetricsApi())?.getMeter).toBe('function');
   });
 });
