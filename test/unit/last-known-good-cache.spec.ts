@@ -124,6 +124,25 @@ describe('snapshot envelope', () => {
     expect(refusal(text)).toBe(reason);
   });
 
+  it('names how each binding read its sources when the read settings differ (defaults are not named)', () => {
+    const site = 'https://eu.infisical.com';
+    const readAs = (source: Partial<CacheBinding['sources'][number]>, extra: Partial<CacheBinding> = {}): CacheBinding => ({
+      siteUrl: site,
+      sources: [{ projectId: 'p', environment: 'prod', secretPath: '/', ...source }],
+      ...extra,
+    });
+    const sealedAs = (bound: CacheBinding) => sealSnapshot(content, 'key', bound, 1);
+    const plain = `environment "prod" path "/" of project p`;
+    expect(refusal(sealedAs(readAs({ recursive: true, includeImports: false }, { expandSecretReferences: false })), 'key')).toBe(
+      `it was written for ${plain} (recursive, without imports) at ${site} with secret references left unexpanded, not for this configuration (${plain} at ${site})`,
+    );
+    expect(refusal(sealedAs(readAs({ recursive: true })), 'key')).toBe(`it was written for ${plain} (recursive) at ${site}, not for this configuration (${plain} at ${site})`);
+    expect(refusal(sealedAs(binding), 'key', readAs({ includeImports: false }))).toBe(
+      `it was written for ${plain} at ${site}, not for this configuration (${plain} (without imports) at ${site})`,
+    );
+    expect(openSnapshot(sealedAs(readAs({ recursive: true })), 'key', readAs({ recursive: true }))).toEqual(content);
+  });
+
   it('names both bindings when the sources differ', () => {
     const other: CacheBinding = { siteUrl: 'http://127.0.0.1:1', sources: [{ projectId: 'q', environment: 'dev', secretPath: '/a' }, { projectId: 'q', environment: 'dev', secretPath: '/b' }] };
     expect(refusal(GOLDEN, 'golden-key-material', other)).toBe(
