@@ -116,14 +116,15 @@ describe('node dist/main.js (Cloud Run start-up)', () => {
     }
   });
 
-  it('waits out the start-up deadline while Infisical is unreachable (retrying), then fails with a clear error', async () => {
+  it('retries while Infisical is unreachable, then fails with a clear error by the start-up deadline', async () => {
     const closed = await freePort(); // nothing listens there: every attempt is refused at once
     const failing = await start({ INFISICAL_STARTUP_TIMEOUT_MS: '1500' }, { url: `http://127.0.0.1:${closed}` });
     const started = Date.now();
     const exit = await failing.exited;
-    // the process did not exit quietly between two retries: it decided at the deadline, with the reason
+    // The process did not exit quietly between two retries: it decided, with the reason, at the deadline or as soon
+    // as the next retry (full-jitter back-off) would not fit before it, which can be well before the deadline.
     expect(exit.code).toBe(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(Date.now() - started).toBeLessThan(1500 + 5000); // boot, the deadline, and a loaded machine's slack
     expect(failing.stderr).toMatch(/Infisical(StartupTimeout|Unreachable)Error/);
     expect(failing.stderr).toContain('connection refused (ECONNREFUSED)');
     expectNoLeaks(failing.output);
