@@ -93,4 +93,19 @@ describe('resolveSources', () => {
   ])('refuses the entry %p', (entry, got) => {
     expect(read({ projectId: 'p', environment: 'dev', sources: [entry, {}] })).toEqual({ sources: [source()], problems: [`sources[0] must be an object (got ${got})`] });
   });
+
+  it('a value of the wrong type names the option, what it got and what it expects, top-level and per entry', () => {
+    expect(read({ projectId: 42, environment: ' dev', secretPath: 7 }).problems.slice(0, 3)).toEqual([
+      'projectId must be a string (got 42) — the project ID from Project Settings (INFISICAL_PROJECT_ID)',
+      'environment has leading or trailing whitespace — an environment slug such as "dev" or "prod" (INFISICAL_ENVIRONMENT)',
+      'secretPath must be a string (got 7) — a folder path such as "/" or "/backend"',
+    ]);
+    expect(read({ projectId: 'p', environment: 'dev', sources: [{ projectId: 7, environment: 8, secretPath: 9, includeImports: 'yes', recursive: 1 }] }).problems).toEqual([
+      'sources[0].projectId must be a string (got 7) — a project ID',
+      'sources[0].environment must be a string (got 8) — an environment slug',
+      'sources[0].secretPath must be a string (got 9) — a folder path such as "/" or "/backend"',
+      'sources[0].recursive must be true or false (got 1)',
+      'sources[0].includeImports must be true or false (got "yes")',
+    ]);
+  });
 });
