@@ -137,10 +137,7 @@ async function readBody(response: TransportResponse, maxBytes: number): Promise<
   let total = 0;
   for await (const chunk of response.body) {
     total += chunk.byteLength;
-    if (total > maxBytes) {
-      response.discard();
-      throw new BodyTooLarge();
-    }
+    if (total > maxBytes) throw new BodyTooLarge(); // leaving the loop cancels the body (the iterator's return)
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
