@@ -8,7 +8,7 @@ import { getSecretGroupToken, getSecretToken } from './infisical.decorators.js';
 import type { InfisicalClock } from './interfaces/infisical-clock.interface.js';
 import type { InfisicalFeatureOptions, InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 import type { InfisicalModuleOptions } from './interfaces/infisical-module-options.interface.js';
-import { createSecretStore } from './store/create-secret-store.js';
+import { createSecretStore } from './assembly/create-secret-store.js';
 import { SecretStore } from './store/secret-store.js';
 
 const isCredentialClass = (c: unknown): c is CredentialClass =>

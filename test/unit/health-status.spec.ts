@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { computeStatus, healthState, type StatusContext } from '../../src/infisical/health/health-status.js';
+import { computeStatus, healthState, type StatusContext } from '../../src/infisical/store/health-status.js';
 import { InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
 import { SecretSnapshot, type SnapshotSource } from '../../src/infisical/store/secret-snapshot.js';
 import { initialStoreState, type StoreState } from '../../src/infisical/store/store-state.js';

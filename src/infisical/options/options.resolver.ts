@@ -16,8 +16,8 @@ import { describeValue, OptionReader } from './option-readers.js';
 import type { ResolvedInfisicalOptions } from './resolved-options.js';
 import { resolveSiteUrl } from './site-url.option.js';
 import { resolveSources } from './sources.option.js';
-import { resolveWebhook } from '../webhook/webhook.option.js';
-import { resolveFleet } from '../fleet/fleet.option.js';
+import { resolveWebhook } from './webhook.option.js';
+import { resolveFleet } from './fleet.option.js';
 
 const KNOWN_OPTIONS = new Set<string>([
   'enabled', 'siteUrl', 'projectId', 'environment', 'secretPath', 'recursive', 'includeImports', 'expandSecretReferences',

@@ -1,6 +1,6 @@
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
-import type { ResolvedFleetOptions } from '../fleet/fleet.option.js';
-import type { ResolvedWebhookOptions } from '../webhook/webhook.option.js';
+import type { ResolvedFleetOptions } from './fleet.option.js';
+import type { ResolvedWebhookOptions } from './webhook.option.js';
 import type { ConfigSchema } from '../interfaces/infisical-module-options.interface.js';
 
 /** One place to read, with every inherited value filled in. */

@@ -4,7 +4,7 @@ import { revokeWithinBudget } from '../auth/access-token.session.js';
 import { NamespaceRegistry } from '../config/namespace.registry.js';
 import type { SecretNamespace } from '../config/secret-namespace.definition.js';
 import { InfisicalConfigValidationError, InfisicalSecretNotFoundError } from '../errors/configuration.errors.js';
-import { computeStatus } from '../health/health-status.js';
+import { computeStatus } from './health-status.js';
 import { SHUTDOWN_REVOKE_BUDGET_MS } from '../infisical.defaults.js';
 import type { InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
 import { ChangeFanout, type SecretChangeListener } from './change-fanout.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_WEBHOOK_PATH } from '../infisical.defaults.js';
-import { describeValue, type OptionReader } from '../options/option-readers.js';
+import { describeValue, type OptionReader } from './option-readers.js';
 
 /** The webhook receiver, resolved. */
 export interface ResolvedWebhookOptions {

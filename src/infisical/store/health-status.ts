@@ -1,7 +1,7 @@
 import type { InfisicalHealthState, InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
 import type { ResolvedSource } from '../options/resolved-options.js';
 import { shorten } from '../redaction/server-text.js';
-import type { StoreState } from '../store/store-state.js';
+import type { StoreState } from './store-state.js';
 
 /** What the status depends on besides the store state. */
 export interface StatusContext {

@@ -15,15 +15,15 @@ import { createFleet, joinFleet } from '../fleet/attach-fleet.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
 import { SecretRedactor } from '../redaction/secret-redactor.js';
-import { LastKnownGoodCache } from './last-known-good.cache.js';
-import type { CacheBinding } from './snapshot-envelope.js';
-import { RefreshScheduler } from './refresh.scheduler.js';
-import { SecretLoader } from './secret.loader.js';
-import { SecretSnapshot } from './secret-snapshot.js';
-import { SecretStore } from './secret-store.js';
-import { loadAtStartup } from './startup.js';
-import { StoreLogger } from './store.logger.js';
-import { initialStoreState } from './store-state.js';
+import { LastKnownGoodCache } from '../store/last-known-good.cache.js';
+import type { CacheBinding } from '../store/snapshot-envelope.js';
+import { RefreshScheduler } from '../store/refresh.scheduler.js';
+import { SecretLoader } from '../store/secret.loader.js';
+import { SecretSnapshot } from '../store/secret-snapshot.js';
+import { SecretStore } from '../store/secret-store.js';
+import { loadAtStartup } from '../store/startup.js';
+import { StoreLogger } from '../store/store.logger.js';
+import { initialStoreState } from '../store/store-state.js';
 
 /** What the module hands to the store besides the options. */
 export interface SecretStoreEnvironment {

@@ -1,5 +1,5 @@
-import { describeValue, type OptionReader } from '../options/option-readers.js';
-import type { ResolvedAuth } from '../options/resolved-options.js';
+import { describeValue, type OptionReader } from './option-readers.js';
+import type { ResolvedAuth } from './resolved-options.js';
 
 /** Fleet coordination, resolved. */
 export interface ResolvedFleetOptions {
