@@ -1,6 +1,6 @@
 import type { ConfigService } from '@nestjs/config';
 import type { LoggerService } from '@nestjs/common';
-import type { NamespaceChange } from './namespace.registry.js';
+import type { NamespaceChange } from './secret-namespace.definition.js';
 
 /** `@nestjs/config`'s own slot for the validated environment (`VALIDATED_ENV_PROPNAME`): never written by secrets. */
 const RESERVED_KEYS = new Set(['_PROCESS_ENV_VALIDATED']);

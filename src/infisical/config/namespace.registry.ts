@@ -1,13 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InfisicalOptionsError } from '../errors/options.error.js';
 import type { ConfigPublisher } from './config.publisher.js';
-import type { SecretNamespace, SecretValues } from './secret-namespace.definition.js';
-
-/** One changed property of a namespace object. */
-export interface NamespaceChange {
-  property: string;
-  value: unknown;
-}
+import type { NamespaceChange, SecretNamespace, SecretValues } from './secret-namespace.definition.js';
 
 interface Binding {
   definition: SecretNamespace;
@@ -22,7 +16,7 @@ interface Binding {
 export class NamespaceRegistry {
   readonly #bindings = new Map<string, Binding>();
 
-  constructor(private readonly publisher: ConfigPublisher) {}
+  constructor(private readonly publisher: Pick<ConfigPublisher, 'publishNamespace' | 'publishNamespaceChanges'>) {}
 
   /**
    * Builds and publishes `definition` (once per name; a second registration gets the same object). `requireKeys`

@@ -19,6 +19,12 @@ export interface SecretNamespace<T extends object = any, S extends SecretValues 
   asProvider(): { imports: [import('@nestjs/common').DynamicModule]; useFactory: (config: T) => T; inject: [string] };
 }
 
+/** One changed property of a namespace object (published as `ConfigService.set('<namespace>.<property>')`). */
+export interface NamespaceChange {
+  property: string;
+  value: unknown;
+}
+
 const MARK = Symbol.for('nestjs-infisical.secret-namespace');
 
 /** Marks `factory` as made by `registerSecretsAs`. @internal */

@@ -2,17 +2,20 @@ import { inspect } from 'node:util';
 import { REDACTED } from '../infisical.defaults.js';
 import type { SecretStore } from '../store/secret-store.js';
 
+/** What a handle reads through: the store's read API and its change events. */
+export type SecretReader = Pick<SecretStore, 'get' | 'getOrThrow' | 'getAsync' | 'onChange'>;
+
 /**
  * Base of everything that hands secrets to application code (credentials, `SecretRef`, `SecretGroup`). Values are
  * read from the in-memory snapshot at every access, so a rotation is picked up without re-injecting anything;
  * `toString`, `JSON.stringify` and `util.inspect` print key names with `[REDACTED]` values.
  */
 export abstract class SecretHandle {
-  readonly #store: SecretStore;
+  readonly #store: SecretReader;
   readonly #label: string;
   readonly #keys: readonly string[];
 
-  protected constructor(store: SecretStore, label: string, keys: readonly string[]) {
+  protected constructor(store: SecretReader, label: string, keys: readonly string[]) {
     this.#store = store;
     this.#label = label;
     this.#keys = keys;

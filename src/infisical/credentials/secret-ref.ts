@@ -1,10 +1,9 @@
-import { SecretHandle } from './secret-handle.js';
-import type { SecretStore } from '../store/secret-store.js';
+import { SecretHandle, type SecretReader } from './secret-handle.js';
 
 /** One secret injected by name with `@InjectSecret('KEY')` (registered with `InfisicalModule.forFeature`). */
 export class SecretRef extends SecretHandle {
   constructor(
-    store: SecretStore,
+    store: SecretReader,
     readonly key: string,
   ) {
     super(store, `Secret`, [key]);
@@ -26,7 +25,7 @@ export class SecretGroup extends SecretHandle {
   readonly #members: ReadonlySet<string>;
 
   constructor(
-    store: SecretStore,
+    store: SecretReader,
     readonly name: string,
     keys: readonly string[],
   ) {
