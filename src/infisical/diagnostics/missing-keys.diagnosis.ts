@@ -47,7 +47,7 @@ export async function diagnoseMissingKeys(error: InfisicalConfigValidationError,
  * Which environments of the target's project (other than its own, at most 5) the identity can read something in,
  * listing names only (values stay on the server).
  */
-export async function findReadableEnvironments(api: InfisicalApi, token: string, target: InfisicalTarget, signal: AbortSignal): Promise<string[]> {
+export async function findReadableEnvironments(api: Pick<InfisicalApi, 'getProject' | 'listSecrets'>, token: string, target: InfisicalTarget, signal: AbortSignal): Promise<string[]> {
   let environments: string[];
   try {
     environments = (await api.getProject(token, target, signal)).environments.filter((e) => e !== target.environment);

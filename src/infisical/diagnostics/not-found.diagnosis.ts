@@ -15,7 +15,7 @@ const isRefusal = (error: unknown) => error instanceof InfisicalProjectAccessErr
  * folder (with the folders that do exist at the deepest existing level and the closest one). Used by the app at
  * bootstrap and by `verify-infisical`, so both say the same.
  */
-export async function explainNotFound(api: InfisicalApi, token: string, target: InfisicalTarget, signal: AbortSignal): Promise<InfisicalError> {
+export async function explainNotFound(api: Pick<InfisicalApi, 'getProject' | 'listFolders'>, token: string, target: InfisicalTarget, signal: AbortSignal): Promise<InfisicalError> {
   let environments: string[] | undefined;
   try {
     environments = (await api.getProject(token, target, signal)).environments;
@@ -34,7 +34,7 @@ export async function explainNotFound(api: InfisicalApi, token: string, target: 
 export type FolderCheck = 'exists' | 'unknown' | InfisicalSecretPathNotFoundError;
 
 /** Walks `target.secretPath` from the root; the first segment that does not exist is the one reported. */
-export async function checkFolder(api: InfisicalApi, token: string, target: InfisicalTarget, signal: AbortSignal): Promise<FolderCheck> {
+export async function checkFolder(api: Pick<InfisicalApi, 'listFolders'>, token: string, target: InfisicalTarget, signal: AbortSignal): Promise<FolderCheck> {
   let parent = '/';
   for (const segment of target.secretPath.split('/').filter(Boolean)) {
     let children: string[];

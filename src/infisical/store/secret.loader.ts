@@ -15,12 +15,12 @@ import { sanitizeServerText } from '../redaction/server-text.js';
 import { SecretSnapshot, type AnswerSecret } from './secret-snapshot.js';
 
 export interface SecretLoaderDependencies {
-  api: InfisicalApi;
-  session: AccessTokenSession;
+  api: Pick<InfisicalApi, 'listSecrets' | 'getProject' | 'listFolders'>;
+  session: Pick<AccessTokenSession, 'withToken'>;
   sources: readonly ResolvedSource[];
   expandSecretReferences: boolean;
-  validator: ConfigValidator;
-  redactor: SecretRedactor;
+  validator: Pick<ConfigValidator, 'validate'>;
+  redactor: Pick<SecretRedactor, 'replace'>;
   clock: InfisicalClock;
   env: NodeJS.ProcessEnv;
   /** The snapshot being served: its values stay masked while a candidate is checked. */
