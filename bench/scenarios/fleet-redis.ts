@@ -8,7 +8,8 @@
  */
 import type { INestApplicationContext } from '@nestjs/common';
 import type { SecretStore } from '../../src/infisical/index.js';
-import { webhookOf } from '../../src/infisical/webhook/webhook.registry.js';
+import { INFISICAL_WEBHOOK } from '../../src/infisical/infisical.constants.js';
+import type { WebhookReceiver } from '../../src/infisical/webhook/attach-webhook.js';
 import { APP_PROJECT_ID } from '../../test/support/fixtures/app-seed.js';
 import { LocalInfisicalServer } from '../../test/support/infisical-server/index.js';
 import { LogCapture } from '../../test/support/log-capture.js';
@@ -82,7 +83,7 @@ export async function runFleetRedis(opts: { instances: number; windows: number; 
     server.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY', value: rotated });
     const listsBefore = server.requestsTo(LIST).length;
     const sent = process.hrtime.bigint();
-    const reply = webhookOf(fleet[0]!.store)!.handler.handle(infisicalWebhook(clock.now()));
+    const reply = fleet[0]!.app.get<WebhookReceiver>(INFISICAL_WEBHOOK).handler.handle(infisicalWebhook(clock.now()));
     if (reply.status !== 200) throw new Error(`the webhook was refused (${reply.status})`);
     let serving = 0;
     for (let spins = 0; spins < 100_000; spins++) {

@@ -2,9 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { InfisicalHealthIndicator } from './health/infisical.health.js';
-import { INFISICAL_CLOCK, INFISICAL_MODULE_EXTRAS, INFISICAL_MODULE_OPTIONS, NEST_CONFIGURATION_TOKEN } from './infisical.constants.js';
+import {
+  INFISICAL_ASSEMBLY,
+  INFISICAL_CLOCK,
+  INFISICAL_MODULE_EXTRAS,
+  INFISICAL_MODULE_OPTIONS,
+  INFISICAL_WEBHOOK,
+  NEST_CONFIGURATION_TOKEN,
+} from './infisical.constants.js';
 import { systemClock } from './infisical.clock.js';
-import { createNamespaceProviders, createStore, validCredentialClasses } from './infisical.providers.js';
+import { createNamespaceProviders, createStore, storeOf, validCredentialClasses, webhookOf } from './infisical.providers.js';
 import type { InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 import { SecretStore } from './store/secret-store.js';
 import { InfisicalWebhookMount } from './webhook/webhook.mount.js';
@@ -18,7 +25,7 @@ export class InfisicalCoreModule {}
 
 /**
  * Adds the module's parts to the definition made by `ConfigurableModuleBuilder`: the core module (options →
- * store), the credentials and the health indicator. Mistakes in the extras are reported at bootstrap by the store,
+ * store and webhook receiver → the webhook route), the credentials and the health indicator. Mistakes in the extras are reported at bootstrap by the store,
  * like any option.
  */
 export function assembleInfisicalModule(definition: DynamicModule, extras: InfisicalModuleExtras): DynamicModule {
@@ -31,10 +38,12 @@ export function assembleInfisicalModule(definition: DynamicModule, extras: Infis
       { provide: INFISICAL_CLOCK, useValue: systemClock },
       { provide: INFISICAL_MODULE_EXTRAS, useValue: extras },
       {
-        provide: SecretStore,
+        provide: INFISICAL_ASSEMBLY,
         useFactory: createStore,
         inject: [INFISICAL_MODULE_OPTIONS, INFISICAL_MODULE_EXTRAS, INFISICAL_CLOCK, ConfigService, { token: NEST_CONFIGURATION_TOKEN, optional: true }],
       },
+      { provide: SecretStore, useFactory: storeOf, inject: [INFISICAL_ASSEMBLY] },
+      { provide: INFISICAL_WEBHOOK, useFactory: webhookOf, inject: [INFISICAL_ASSEMBLY] },
       InfisicalWebhookMount,
     ],
     exports: [SecretStore],

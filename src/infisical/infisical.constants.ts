@@ -23,3 +23,9 @@ export const INFISICAL_SECRET_GROUP_TOKEN_PREFIX = 'INFISICAL_SECRET_GROUP:';
  * configuration into). The same string in `@nestjs/config` 4 and 12.
  */
 export const NEST_CONFIGURATION_TOKEN = 'CONFIGURATION_TOKEN';
+
+/** Token of what the assembly built for one registration: the store and its webhook receiver (internal). */
+export const INFISICAL_ASSEMBLY = Symbol('INFISICAL_ASSEMBLY');
+
+/** Token of the webhook receiver of one registration (route and handler); null when the `webhook` option is not set. */
+export const INFISICAL_WEBHOOK = Symbol('INFISICAL_WEBHOOK');

@@ -8,8 +8,9 @@ import { getSecretGroupToken, getSecretToken } from './infisical.decorators.js';
 import type { InfisicalClock } from './interfaces/infisical-clock.interface.js';
 import type { InfisicalFeatureOptions, InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 import type { InfisicalModuleOptions } from './interfaces/infisical-module-options.interface.js';
-import { createSecretStore } from './assembly/create-secret-store.js';
+import { assembleSecretStore, type AssembledSecretStore } from './assembly/create-secret-store.js';
 import { SecretStore } from './store/secret-store.js';
+import type { WebhookReceiver } from './webhook/attach-webhook.js';
 
 const isCredentialClass = (c: unknown): c is CredentialClass =>
   typeof c === 'function' && Array.isArray((c as Partial<CredentialClass>).definition?.keys);
@@ -56,18 +57,27 @@ export function createNamespaceProviders(namespaces: unknown, option: string): P
   }));
 }
 
-/** Factory of the `SecretStore` provider: validates the extras, then builds and bootstraps the store. */
+/**
+ * Factory of the registration's assembly (the `SecretStore` and webhook providers read it): validates the extras,
+ * then builds and bootstraps the store.
+ */
 export function createStore(
   options: InfisicalModuleOptions,
   extras: InfisicalModuleExtras,
   clock: InfisicalClock,
   configService: ConfigService,
   configHost: Record<string, unknown> | undefined,
-): Promise<SecretStore> {
+): Promise<AssembledSecretStore> {
   checkExtras(extras);
   const credentials = validCredentialClasses(extras.credentials).map((c) => c.definition);
-  return createSecretStore(options, { clock, credentials, configService, configHost });
+  return assembleSecretStore(options, { clock, credentials, configService, configHost });
 }
+
+/** Factory of the `SecretStore` provider: the store the assembly built. */
+export const storeOf = (assembly: AssembledSecretStore): SecretStore => assembly.store;
+
+/** Factory of the `INFISICAL_WEBHOOK` provider: the assembly's webhook receiver, or null without the `webhook` option. */
+export const webhookOf = (assembly: AssembledSecretStore): WebhookReceiver | null => assembly.webhook ?? null;
 
 const MISSING_ROOT =
   'needs InfisicalModule.forRoot / forRootAsync registered with isGlobal: true (forFeature modules find the store through it). Fix: add isGlobal: true to InfisicalModule.forRoot*';

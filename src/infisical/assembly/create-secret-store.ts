@@ -10,7 +10,7 @@ import { DEFAULT_EXPAND_SECRET_REFERENCES, DEFAULT_INCLUDE_IMPORTS, DEFAULT_RECU
 import { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
-import { attachWebhook } from '../webhook/attach-webhook.js';
+import { attachWebhook, type WebhookReceiver } from '../webhook/attach-webhook.js';
 import { createFleet, joinFleet } from '../fleet/attach-fleet.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
@@ -36,12 +36,23 @@ export interface SecretStoreEnvironment {
   random?: () => number;
 }
 
+/** A store and the webhook receiver built with it (undefined without the `webhook` option), for the module to provide. */
+export interface AssembledSecretStore {
+  store: SecretStore;
+  webhook: WebhookReceiver | undefined;
+}
+
+/** Builds and bootstraps the store of one registration (see {@link assembleSecretStore}). */
+export async function createSecretStore(rawOptions: InfisicalModuleOptions, context: SecretStoreEnvironment): Promise<SecretStore> {
+  return (await assembleSecretStore(rawOptions, context)).store;
+}
+
 /**
  * Builds and bootstraps the store of one registration: options → API client → session → loader → first snapshot
  * (one login, one list per source, within the start-up deadline) → `ConfigService`. Resolves only once the values
  * are in `ConfigService`, so anything that depends on the store sees them.
  */
-export async function createSecretStore(rawOptions: InfisicalModuleOptions, context: SecretStoreEnvironment): Promise<SecretStore> {
+export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, context: SecretStoreEnvironment): Promise<AssembledSecretStore> {
   const options = resolveInfisicalOptions(rawOptions);
   const { clock } = context;
   const env = context.env ?? process.env;
@@ -60,7 +71,7 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
     store.install(new SecretSnapshot(config, 'env', undefined, []));
     attachProcessEnvMirror(store, options.mirrorToProcessEnv);
     logger.log(`Infisical is disabled: configuration ${summary(store, clock.now() - started)}`);
-    return store;
+    return { store, webhook: undefined };
   }
 
   const target = options.sources[0]!;
@@ -103,7 +114,7 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
     fleet?.readUpstreamNext();
     return current.refreshNow();
   };
-  attachWebhook(store, options, { clock, metrics, logger, refresh: upstreamRefresh });
+  const webhook = attachWebhook(store, options, { clock, metrics, logger, refresh: upstreamRefresh });
   try {
     const started = clock.now();
     if (fleet) await joinFleet(fleet, store, clock);
@@ -125,7 +136,7 @@ export async function createSecretStore(rawOptions: InfisicalModuleOptions, cont
       logger.log(`Loaded configuration from ${where}: ${summary(store, clock.now() - started)}`);
       scheduler.scheduleRegular();
     }
-    return store;
+    return { store, webhook };
   } catch (error) {
     store.onModuleDestroy();
     if (error instanceof InfisicalError) error.message = redactor.redact(error.message);

@@ -24,9 +24,9 @@ export interface WebhookHandlerDependencies {
   maxAgeMs: number;
   sources: readonly ResolvedSource[];
   clock: InfisicalClock;
-  metrics: InfisicalMetrics;
-  trigger: RefreshTrigger;
-  logger: StoreLogger;
+  metrics: Pick<InfisicalMetrics, 'webhook'>;
+  trigger: Pick<RefreshTrigger, 'request'>;
+  logger: Pick<StoreLogger, 'write'>;
 }
 
 const UNAUTHORIZED: WebhookReply = { status: 401, body: 'Unauthorized' };

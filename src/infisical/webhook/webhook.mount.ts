@@ -1,16 +1,19 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Readable } from 'node:stream';
+import { INFISICAL_WEBHOOK } from '../infisical.constants.js';
 import { MAX_WEBHOOK_BODY_BYTES } from '../infisical.defaults.js';
-import { SecretStore } from '../store/secret-store.js';
+import type { WebhookReceiver } from './attach-webhook.js';
 import type { WebhookDelivery } from './webhook.handler.js';
-import { webhookOf } from './webhook.registry.js';
 
 interface IncomingDelivery {
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
   rawBody?: unknown;
 }
+
+/** The part of Nest's HTTP adapter (Express or Fastify) the mount uses. */
+type RouteAdapter = Pick<NonNullable<HttpAdapterHost['httpAdapter']>, 'post' | 'setHeader' | 'reply'>;
 
 /**
  * Mounts the webhook receiver as `POST <path>` on the application's HTTP adapter (Express or Fastify) when the
@@ -19,13 +22,13 @@ interface IncomingDelivery {
 @Injectable()
 export class InfisicalWebhookMount implements OnModuleInit {
   constructor(
-    private readonly store: SecretStore,
+    @Inject(INFISICAL_WEBHOOK) private readonly webhook: WebhookReceiver | null,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   onModuleInit(): void {
-    const webhook = webhookOf(this.store);
-    const adapter = this.adapterHost?.httpAdapter;
+    const webhook = this.webhook;
+    const adapter: RouteAdapter | undefined = this.adapterHost?.httpAdapter;
     if (!webhook || !adapter) return;
     adapter.post(webhook.path, async (request: IncomingDelivery, response: unknown) => {
       const body = await bodyText(request);
