@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { computeStatus, healthState, type StatusContext } from '../../src/infisical/store/health-status.js';
 import { InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
 import { SecretSnapshot, type SnapshotSource } from '../../src/infisical/store/secret-snapshot.js';
-import { initialStoreState, type StoreState } from '../../src/infisical/store/store-state.js';
+import type { StoreState } from '../../src/infisical/store/store-state.js';
 
 const NOW = 1_000_000;
 const target = { siteUrl: 'http://127.0.0.1:1', projectId: 'p', environment: 'dev', secretPath: '/' };
@@ -13,7 +13,8 @@ function snapshot(source: SnapshotSource, confirmedAt: number | undefined, keys 
   const info = Object.fromEntries(keys.map((k) => [k, keyInfo(k)]));
   return new SecretSnapshot({ values, keys: info } as never, source, confirmedAt, []);
 }
-const state = (patch: Partial<StoreState>): StoreState => ({ ...initialStoreState(), ...patch });
+const EMPTY: StoreState = { snapshot: undefined, failures: 0, transportFailures: 0, lastError: undefined, nextRefreshAt: undefined, refreshStartedAt: undefined, closed: false };
+const state = (patch: Partial<StoreState>): StoreState => ({ ...EMPTY, ...patch });
 const context: StatusContext = {
   enabled: true,
   sources: [{ projectId: 'p', environment: 'dev', secretPath: '/', recursive: false, includeImports: true } as never],

@@ -5,7 +5,7 @@ import type { InfisicalTarget } from '../interfaces/infisical-source.interface.j
 import { isRejectedAnswer, refreshDelayMs, retryDelayMs } from './backoff.policy.js';
 import type { SecretSnapshot } from './secret-snapshot.js';
 import type { StoreLogger } from './store.logger.js';
-import type { StoreState } from './store-state.js';
+import type { RefreshBookkeeping } from './store-state.js';
 
 /** What happened to one refresh, for metrics. */
 export interface RefreshOutcome {
@@ -15,7 +15,8 @@ export interface RefreshOutcome {
 }
 
 export interface RefreshSchedulerDependencies {
-  state: StoreState;
+  /** The store's state; the scheduler writes only its failure and schedule bookkeeping. */
+  state: RefreshBookkeeping;
   /** Produces a validated candidate snapshot (throws the named error of a failure or rejection). */
   load: (signal: AbortSignal) => Promise<SecretSnapshot>;
   /** Installs an accepted snapshot. */
@@ -74,9 +75,7 @@ export class RefreshScheduler {
   /** Records a failure (also used when bootstrap fell back to the last-known-good file) and schedules the retry. */
   recordFailure(error: InfisicalError): number {
     const { state } = this.deps;
-    state.failures++;
-    if (!isRejectedAnswer(error)) state.transportFailures++;
-    state.lastError = error;
+    state.recordFailure(error, !isRejectedAnswer(error));
     const delay = retryDelayMs(state.transportFailures, error, this.deps.ttlSeconds, this.deps.random);
     this.#schedule(delay);
     return delay;
@@ -85,7 +84,7 @@ export class RefreshScheduler {
   /** Stops every timer and cancels the refresh under way. */
   stop(): void {
     this.#cancelTimer();
-    this.deps.state.nextRefreshAt = undefined;
+    this.deps.state.scheduleAt(undefined);
     this.#lifetime.abort(new InfisicalUnreachableError(this.deps.target, 'timeout', 'the application is shutting down'));
   }
 
@@ -93,14 +92,12 @@ export class RefreshScheduler {
     const { state, clock, logger } = this.deps;
     this.#cancelTimer();
     const started = clock.now();
-    state.refreshStartedAt = started;
+    state.refreshStarted(started);
     try {
       const snapshot = await this.deps.load(this.#lifetime.signal);
       if (state.closed) return false;
-      if (state.failures > 0) logger.log(`Infisical refresh recovered after ${state.failures} failed attempt(s); serving fresh values again.`);
-      state.failures = 0;
-      state.transportFailures = 0;
-      state.lastError = undefined;
+      const failedBefore = state.recordSuccess();
+      if (failedBefore > 0) logger.log(`Infisical refresh recovered after ${failedBefore} failed attempt(s); serving fresh values again.`);
       this.#lastSignature = undefined;
       this.deps.accept(snapshot);
       this.scheduleRegular();
@@ -121,7 +118,7 @@ export class RefreshScheduler {
       this.deps.onRefresh?.({ result: isRejectedAnswer(error) ? 'rejected' : 'failure', durationMs: clock.now() - started, error });
       return false;
     } finally {
-      state.refreshStartedAt = undefined;
+      state.refreshEnded();
     }
   }
 
@@ -129,10 +126,10 @@ export class RefreshScheduler {
     const { state, clock } = this.deps;
     this.#cancelTimer();
     if (state.closed || delayMs === undefined) {
-      state.nextRefreshAt = undefined;
+      state.scheduleAt(undefined);
       return;
     }
-    state.nextRefreshAt = clock.now() + delayMs;
+    state.scheduleAt(clock.now() + delayMs);
     this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
       void this.refresh();

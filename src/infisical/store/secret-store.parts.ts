@@ -7,12 +7,13 @@ import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import type { LastKnownGoodCache } from './last-known-good.cache.js';
 import type { RefreshScheduler } from './refresh.scheduler.js';
 import type { StoreLogger } from './store.logger.js';
-import type { StoreState } from './store-state.js';
+import type { StoreStateOwner } from './store-state.js';
 
 /** The parts a store is made of (assembled by `createSecretStore`). */
 export interface SecretStoreParts {
   options: ResolvedInfisicalOptions;
-  state: StoreState;
+  /** The store's state; the store installs snapshots and closes it, readers get `state.view`. */
+  state: StoreStateOwner;
   /** Undefined when Infisical is disabled. */
   scheduler: RefreshScheduler | undefined;
   session: AccessTokenSession | undefined;

@@ -14,7 +14,6 @@ import type { SecretStoreParts } from './secret-store.parts.js';
 export type { SecretChangeListener } from './change-fanout.js';
 export type { SecretStoreParts } from './secret-store.parts.js';
 
-
 /**
  * The configuration loaded from Infisical, as application code reads it:
  * - reads are in-memory lookups of the current snapshot (own keys only) and never wait for the network;
@@ -98,7 +97,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   /** Health-level state, with names and versions only. */
   status(): InfisicalStatus {
     const { state, options, clock, redactor } = this.#parts;
-    return computeStatus(state, {
+    return computeStatus(state.view, {
       enabled: options.enabled,
       sources: options.sources,
       maxStaleSeconds: options.maxStaleSeconds,
@@ -196,7 +195,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   }
 
   #set(snapshot: SecretSnapshot): void {
-    this.#parts.state.snapshot = snapshot;
+    this.#parts.state.install(snapshot);
     this.#values = snapshot.values;
   }
 
@@ -215,8 +214,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   /** Stops every timer and cancels any request under way. */
   onModuleDestroy(): void {
     const { state, scheduler } = this.#parts;
-    if (state.closed) return;
-    state.closed = true;
+    if (!state.close()) return;
     scheduler?.stop();
     this.#closing = Promise.allSettled(this.#closers.map(async (close) => close()));
   }
