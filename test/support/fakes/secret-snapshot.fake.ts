@@ -2,7 +2,7 @@ import type { KeyInfo } from '../../../src/infisical/interfaces/infisical-status
 import { SecretSnapshot, type AnswerSecret, type SnapshotSource } from '../../../src/infisical/store/secret-snapshot.js';
 
 /** A snapshot of `values` (version 1 each, from Infisical unless `source` says otherwise). */
-export function snapshotOf(values: Record<string, string>, source: SnapshotSource = 'infisical', confirmedAt: number | undefined = 0, version = 1): SecretSnapshot {
+export function snapshotOf(values: Record<string, string>, source: SnapshotSource = 'infisical', confirmedAt?: number, version = 1): SecretSnapshot {
   const keys: Record<string, KeyInfo> = {};
   const answer: AnswerSecret[] = [];
   for (const [key, value] of Object.entries(values)) {
