@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ConfigService } from '@nestjs/config';
+import { ConfigPublisher, withProcessEnvUnchanged } from '../../src/infisical/config/config.publisher.js';
+import { LogCapture } from '../support/log-capture.js';
+
+/** Keys of this spec only (the publisher works on the real process.env: ConfigService.set writes into it). */
+const K = (name: string) => `PUBLISHER_SPEC_${name}`;
+
+interface Change {
+  path: unknown;
+  oldValue: unknown;
+  newValue: unknown;
+}
+
+function setUp(options: { host?: boolean; service?: boolean } = {}) {
+  const host: Record<string, unknown> = {};
+  const service = options.service === false ? undefined : new ConfigService(host);
+  const events: Change[] = [];
+  service?.changes$.subscribe((e) => events.push(e as Change));
+  const logger = new LogCapture(false);
+  const publisher = new ConfigPublisher(service, options.host === false ? undefined : host, logger);
+  return { host, service: service!, events, logger, publisher };
+}
+
+const envBefore = { ...process.env };
+afterEach(() => {
+  for (const key of Object.keys(process.env)) if (key.startsWith('PUBLISHER_SPEC_') || key.includes('.')) if (!(key in envBefore)) delete process.env[key];
+});
+
+describe('ConfigPublisher.publishInitial', () => {
+  it('puts every key into the object behind ConfigService, without change events or process.env writes', () => {
+    const { host, service, events, publisher } = setUp();
+    publisher.publishInitial({ [K('URL')]: 'postgres://db', [K('PORT')]: 5432 });
+    expect(service.get(K('URL'))).toBe('postgres://db');
+    expect(service.get(K('PORT'))).toBe(5432);
+    expect(Object.getOwnPropertyDescriptor(host, K('URL'))).toEqual({ value: 'postgres://db', writable: true, enumerable: true, configurable: true });
+    expect(events).toEqual([]);
+    expect(process.env[K('URL')]).toBeUndefined();
+  });
+
+  it('replaces a value the host already held', () => {
+    const { host, publisher } = setUp();
+    Object.defineProperty(host, K('URL'), { value: 'old', writable: true, enumerable: true, configurable: true });
+    publisher.publishInitial({ [K('URL')]: 'new' });
+    expect(host[K('URL')]).toBe('new');
+  });
+
+  it('stores a path-like key flat: get("a.b") is the secret and get("a") is untouched', () => {
+    const { service, publisher } = setUp();
+    publisher.publishInitial({ 'spec.a.b': 'flat', 'list[0]': 'item' });
+    expect(service.get('spec.a.b')).toBe('flat');
+    expect(service.get('list[0]')).toBe('item');
+    expect(service.get('spec')).toBeUndefined();
+  });
+
+  it('never publishes _PROCESS_ENV_VALIDATED and warns once, naming the key and not the value', () => {
+    const { host, logger, publisher } = setUp();
+    publisher.publishInitial({ _PROCESS_ENV_VALIDATED: 'value-of-the-secret', [K('A')]: 'a' });
+    publisher.publishInitial({ _PROCESS_ENV_VALIDATED: 'value-of-the-secret' });
+    expect(Object.hasOwn(host, '_PROCESS_ENV_VALIDATED')).toBe(false);
+    expect(host[K('A')]).toBe('a');
+    expect(logger.lines).toEqual([
+      {
+        level: 'warn',
+        context: undefined,
+        text: 'Secret "_PROCESS_ENV_VALIDATED" is not published to ConfigService: @nestjs/config reserves that name. Read it with SecretStore.get, or rename it in Infisical.',
+      },
+    ]);
+  });
+
+  it('without the configuration object, goes through ConfigService.set (one event per key), leaving process.env as it was', () => {
+    const { service, events, publisher } = setUp({ host: false });
+    process.env[K('KEPT')] = 'operator';
+    publisher.publishInitial({ [K('URL')]: 'u', [K('KEPT')]: 'secret', 'spec.x': 1, _PROCESS_ENV_VALIDATED: 'v' });
+    expect(events.map((e) => e.path)).toEqual([K('URL'), K('KEPT'), ['spec.x']]);
+    expect(service.get(K('URL'))).toBe('u');
+    expect(service.get('spec.x')).toBe(1);
+    expect(process.env[K('URL')]).toBeUndefined();
+    expect(process.env[K('KEPT')]).toBe('operator');
+    expect(process.env['spec.x']).toBeUndefined();
+  });
+
+  it('without ConfigService nor its object, does nothing', () => {
+    const { publisher, host } = setUp({ host: false, service: false });
+    expect(() => publisher.publishInitial({ [K('URL')]: 'u' })).not.toThrow();
+    expect(host).toEqual({});
+  });
+});
+
+describe('ConfigPublisher.publishChanges', () => {
+  it('sets each changed key (removed ones become undefined), one changes$ event each', () => {
+    const { service, events, publisher } = setUp();
+    publisher.publishInitial({ [K('A')]: 'a1', [K('B')]: 'b1' });
+    publisher.publishChanges([K('A'), K('B')], { [K('A')]: 'a2' });
+    expect(events).toEqual([
+      { path: K('A'), oldValue: 'a1', newValue: 'a2' },
+      { path: K('B'), oldValue: 'b1', newValue: undefined },
+    ]);
+    expect(service.get(K('A'))).toBe('a2');
+    expect(service.get(K('B'))).toBeUndefined();
+    expect(process.env[K('A')]).toBeUndefined();
+  });
+
+  it('reads only own properties of the values (a key named "toString" is not the prototype\'s function)', () => {
+    const { events, publisher } = setUp();
+    publisher.publishChanges(['toString'], {});
+    expect(events.map((e) => [e.path, e.newValue])).toEqual([['toString', undefined]]);
+  });
+
+  it('sets a path-like key as one flat key', () => {
+    const { service, events, publisher } = setUp();
+    publisher.publishChanges(['spec.a.b'], { 'spec.a.b': 'v2' });
+    expect(events.map((e) => e.path)).toEqual([['spec.a.b']]);
+    expect(service.get('spec.a.b')).toBe('v2');
+    expect(service.get('spec')).toBeUndefined();
+  });
+
+  it('skips _PROCESS_ENV_VALIDATED (with the one warning)', () => {
+    const { events, logger, publisher } = setUp();
+    publisher.publishChanges(['_PROCESS_ENV_VALIDATED', K('A')], { _PROCESS_ENV_VALIDATED: 'x', [K('A')]: 'a' });
+    publisher.publishChanges(['_PROCESS_ENV_VALIDATED'], { _PROCESS_ENV_VALIDATED: 'y' });
+    expect(events.map((e) => e.path)).toEqual([K('A')]);
+    expect(logger.find('warn', '_PROCESS_ENV_VALIDATED')).toHaveLength(1);
+  });
+
+  it('without ConfigService, does nothing', () => {
+    const { publisher } = setUp({ service: false });
+    expect(() => publisher.publishChanges([K('A')], { [K('A')]: 'a' })).not.toThrow();
+    expect(process.env[K('A')]).toBeUndefined();
+  });
+});
+
+describe('ConfigPublisher namespaces', () => {
+  it('publishNamespace puts the object itself under the namespace, without an event', () => {
+    const { host, service, events, publisher } = setUp();
+    const object = { url: 'postgres://db' };
+    publisher.publishNamespace('database', object);
+    expect(host.database).toBe(object);
+    expect(Object.getOwnPropertyDescriptor(host, 'database')).toEqual({ value: object, writable: true, enumerable: true, configurable: true });
+    expect(service.get('database.url')).toBe('postgres://db');
+    expect(events).toEqual([]);
+  });
+
+  it('publishNamespace without the configuration object sets it through ConfigService', () => {
+    const { service, events, publisher } = setUp({ host: false });
+    const object = { url: 'postgres://db' };
+    publisher.publishNamespace('database', object);
+    expect(service.get('database')).toBe(object);
+    expect(events).toEqual([{ path: ['database'], oldValue: undefined, newValue: object }]);
+    expect(process.env.database).toBeUndefined();
+  });
+
+  it('publishNamespace without either does nothing', () => {
+    const { publisher } = setUp({ host: false, service: false });
+    expect(() => publisher.publishNamespace('database', {})).not.toThrow();
+  });
+
+  it('publishNamespaceChanges sets "<namespace>.<property>" for each change, leaving process.env alone', () => {
+    const { service, events, publisher } = setUp();
+    publisher.publishNamespace('database', { url: 'a', pool: 1 });
+    publisher.publishNamespaceChanges('database', [
+      { property: 'url', value: 'b' },
+      { property: 'pool', value: undefined },
+    ]);
+    expect(events).toEqual([
+      { path: 'database.url', oldValue: 'a', newValue: 'b' },
+      { path: 'database.pool', oldValue: 1, newValue: undefined },
+    ]);
+    expect(service.get('database.url')).toBe('b');
+    expect(process.env['database.url']).toBeUndefined();
+  });
+
+  it('publishNamespaceChanges without ConfigService does nothing', () => {
+    const { publisher } = setUp({ service: false });
+    expect(() => publisher.publishNamespaceChanges('database', [{ property: 'url', value: 'b' }])).not.toThrow();
+  });
+});
+
+describe('withProcessEnvUnchanged', () => {
+  it('restores added, changed and deleted variables', () => {
+    process.env[K('CHANGED')] = 'before';
+    process.env[K('DELETED')] = 'kept';
+    withProcessEnvUnchanged(() => {
+      process.env[K('ADDED')] = 'x';
+      process.env[K('CHANGED')] = 'after';
+      delete process.env[K('DELETED')];
+    });
+    expect(process.env[K('ADDED')]).toBeUndefined();
+    expect(Object.hasOwn(process.env, K('ADDED'))).toBe(false);
+    expect(process.env[K('CHANGED')]).toBe('before');
+    expect(process.env[K('DELETED')]).toBe('kept');
+  });
+
+  it('restores the environment when the change throws, and lets the error through', () => {
+    expect(() =>
+      withProcessEnvUnchanged(() => {
+        process.env[K('ADDED')] = 'x';
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(process.env[K('ADDED')]).toBeUndefined();
+  });
+});
