@@ -1,30 +1,26 @@
 import { CHANGE_REFRESH_MIN_INTERVAL_MS } from '../infisical.defaults.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
-import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
-import type { SecretLoader } from '../store/secret.loader.js';
 import type { SecretStore } from '../store/secret-store.js';
-import type { CacheBinding } from '../store/snapshot-envelope.js';
 import type { StoreLogger } from '../store/store.logger.js';
 import { RefreshTrigger } from '../webhook/refresh-trigger.js';
-import { FleetCoordinator } from './fleet-coordinator.js';
+import { FleetCoordinator, type FleetCoordinatorDependencies } from './fleet-coordinator.js';
 import { fleetKeys } from './fleet-keys.js';
 import { connectRedis } from './redis-connection.js';
 
-export interface FleetParts {
-  loader: SecretLoader;
-  binding: CacheBinding;
-  clock: InfisicalClock;
-  metrics: InfisicalMetrics;
-  logger: StoreLogger;
+export interface FleetParts extends Pick<FleetCoordinatorDependencies, 'loader' | 'binding' | 'clock' | 'metrics'> {
+  logger: Pick<StoreLogger, 'write' | 'log' | 'warn' | 'warnOnce'>;
 }
 
-/** Connects the fleet when the `fleet` option is set (Redis down at start-up: the instance starts on its own polling). */
-export async function createFleet(options: ResolvedInfisicalOptions, parts: FleetParts): Promise<FleetCoordinator | undefined> {
+/**
+ * Connects the fleet when the `fleet` option is set (Redis down at start-up: the instance starts on its own polling).
+ * `connect` opens the Redis connection (node-redis unless replaced).
+ */
+export async function createFleet(options: ResolvedInfisicalOptions, parts: FleetParts, connect = connectRedis): Promise<FleetCoordinator | undefined> {
   const fleet = options.fleet;
   if (!fleet) return undefined;
   const { logger } = parts;
-  const redis = await connectRedis(fleet.redisUrl, (error) => logger.write('debug', `Redis connection: ${error.message}`));
+  const redis = await connect(fleet.redisUrl, (error) => logger.write('debug', `Redis connection: ${error.message}`));
   return new FleetCoordinator({
     ...parts,
     redis,
@@ -37,7 +33,7 @@ export async function createFleet(options: ResolvedInfisicalOptions, parts: Flee
 }
 
 /** Refreshes `store` on other instances' change notices (at most once per second) and closes Redis with the store. */
-export async function joinFleet(fleet: FleetCoordinator, store: SecretStore, clock: InfisicalClock): Promise<void> {
+export async function joinFleet(fleet: FleetCoordinator, store: Pick<SecretStore, 'refreshNow' | 'onClose'>, clock: InfisicalClock): Promise<void> {
   const trigger = new RefreshTrigger(clock, CHANGE_REFRESH_MIN_INTERVAL_MS, () => store.refreshNow());
   store.onClose(async () => {
     trigger.stop();

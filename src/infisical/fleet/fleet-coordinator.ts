@@ -16,11 +16,11 @@ export interface FleetCoordinatorDependencies {
   keys: FleetKeys;
   binding: CacheBinding;
   keyMaterial: string;
-  loader: SecretLoader;
+  loader: Pick<SecretLoader, 'load' | 'fromAnswer'>;
   clock: InfisicalClock;
   ttlMs: number;
-  metrics: InfisicalMetrics;
-  logger: StoreLogger;
+  metrics: Pick<InfisicalMetrics, 'fleetRole'>;
+  logger: Pick<StoreLogger, 'log' | 'warn' | 'warnOnce'>;
   target: InfisicalTarget;
   /** Longest wait for the leader's snapshot before reading Infisical itself. */
   followerWaitMs: number;

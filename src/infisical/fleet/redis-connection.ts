@@ -15,6 +15,9 @@ export interface FleetRedis {
 
 type Client = RedisClientType;
 
+/** The part of the `redis` package the connection uses. */
+export type NodeRedis = Pick<typeof import('redis'), 'createClient'>;
+
 /** Redis did not answer (down, slow, not connected). */
 export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
@@ -23,12 +26,12 @@ export class RedisUnavailableError extends Error {
 /**
  * Connects with node-redis (`redis`, an optional peer dependency imported on first use). No offline queue: while
  * Redis is down a command fails at once instead of waiting; the client reconnects in the background. Connection
- * problems reach `onError` (never thrown).
+ * problems reach `onError` (never thrown). `load` imports the package (replaced in tests).
  */
-export async function connectRedis(url: string, onError: (error: Error) => void): Promise<FleetRedis> {
-  let redis: typeof import('redis');
+export async function connectRedis(url: string, onError: (error: Error) => void, load: () => Promise<NodeRedis> = () => import('redis')): Promise<FleetRedis> {
+  let redis: NodeRedis;
   try {
-    redis = await import('redis');
+    redis = await load();
   } catch {
     throw new RedisUnavailableError('the fleet option needs the "redis" package (node-redis 5): npm install redis');
   }
