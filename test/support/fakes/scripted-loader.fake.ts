@@ -45,6 +45,7 @@ export class ScriptedLoader {
     if (step === undefined) return Promise.reject(new Error('ScriptedLoader: no step left'));
     if (step === 'hang') {
       return new Promise<SecretSnapshot>((resolve, reject) => {
+        if (signal.aborted) reject(signal.reason);
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
         this.pending.push({ signal, resolve, reject });
       });
