@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfisicalCacheError } from '../../src/infisical/errors/configuration.errors.js';
@@ -79,6 +80,84 @@ describe('LastKnownGoodCache', () => {
     expect(await rejection(cache)).toContain('corrupted');
     await writeFile(path, '{"hello":"world"}');
     expect(await rejection(cache)).toContain('not a snapshot file');
+  });
+
+  it('names why an unreadable file cannot be read', async () => {
+    await mkdir(path, { recursive: true });
+    expect(await rejection(new LastKnownGoodCache(path, material, target))).toContain('was rejected: it cannot be read (EISDIR)');
+  });
+
+  it('passes on a failure that is not a refusal of the envelope', async () => {
+    // Authentic, but the plaintext is not JSON: no writer of this module produces that.
+    const salt = randomBytes(16);
+    const iv = randomBytes(12);
+    const header = { format: 'nestjs-infisical/last-known-good', version: 2, binding: target, savedAt: 1 };
+    const key = Buffer.from(hkdfSync('sha256', material, salt, 'nestjs-infisical last-known-good v2', 32));
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(JSON.stringify(header)));
+    const ciphertext = Buffer.concat([cipher.update('not json', 'utf8'), cipher.final()]);
+    const b64 = (b: Buffer) => b.toString('base64');
+    await mkdir(join(dir, 'nested'));
+    await writeFile(path, JSON.stringify({ ...header, salt: b64(salt), iv: b64(iv), tag: b64(cipher.getAuthTag()), ciphertext: b64(ciphertext) }));
+    await expect(new LastKnownGoodCache(path, material, target).read()).rejects.toBeInstanceOf(SyntaxError);
+  });
+
+  it('creates a missing folder with mode 0700 and leaves no temporary file behind', async () => {
+    await new LastKnownGoodCache(path, material, target).write(snapshot, 1);
+    expect((await stat(join(dir, 'nested'))).mode & 0o777).toBe(0o700);
+    expect(await readdir(join(dir, 'nested'))).toEqual(['snapshot.json']);
+  });
+
+  it('removes its temporary file when the file cannot be replaced', async () => {
+    await mkdir(join(path, 'occupied'), { recursive: true });
+    const failure = await new LastKnownGoodCache(path, material, target).write(snapshot, 1).catch((e: NodeJS.ErrnoException) => e);
+    expect(failure).toMatchObject({ code: expect.stringMatching(/^E[A-Z]+$/) });
+    expect(await readdir(join(dir, 'nested'))).toEqual(['snapshot.json']);
+  });
+
+  it('writes in the background one after the other, the last one winning', async () => {
+    const cache = new LastKnownGoodCache(path, material, target);
+    const errors: Error[] = [];
+    expect(cache.writing).toBe(false);
+    cache.writeInBackground({ ...snapshot, fetchedAt: 1 }, 1, (e) => errors.push(e));
+    cache.writeInBackground({ ...snapshot, fetchedAt: 2 }, 2, (e) => errors.push(e));
+    cache.writeInBackground({ ...snapshot, fetchedAt: 3 }, 3, (e) => errors.push(e));
+    expect(cache.writing).toBe(true);
+    await cache.settled();
+    expect(cache.writing).toBe(false);
+    expect(errors).toEqual([]);
+    expect((await cache.read()).fetchedAt).toBe(3);
+    await cache.settled();
+  });
+
+  it('reports a failed background write as an Error and goes on with the next one', async () => {
+    const cache = new LastKnownGoodCache(path, material, target);
+    const errors: Error[] = [];
+    let failed!: () => void;
+    const firstFailed = new Promise<void>((resolve) => (failed = resolve));
+    const throwing = { toJSON: () => { throw 'not an error object'; } } as never;
+    const broken = { toJSON: () => { throw new RangeError('cannot serialise'); } } as never;
+    cache.writeInBackground(throwing, 1, (e) => {
+      errors.push(e);
+      failed();
+    });
+    cache.writeInBackground(broken, 1, (e) => errors.push(e));
+    cache.writeInBackground(snapshot, 2, (e) => errors.push(e));
+    await firstFailed;
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(cache.writing).toBe(true);
+    await cache.settled();
+    expect(errors.map((e) => [e.constructor, e.message])).toEqual([
+      [Error, 'not an error object'],
+      [RangeError, 'cannot serialise'],
+    ]);
+    expect(await cache.read()).toEqual(snapshot);
+  });
+
+  it('shows its path, never its key, as JSON', () => {
+    const cache = new LastKnownGoodCache(path, material, target);
+    expect(JSON.stringify({ cache })).toBe(JSON.stringify({ cache: `LastKnownGoodCache(${path})` }));
+    expect(cache.path).toBe(path);
   });
 });
 
