@@ -22,11 +22,12 @@ export class RefreshTrigger {
   request(): Promise<boolean> {
     if (this.#stopped) return Promise.resolve(false);
     if (this.#pending) return this.#pending;
-    this.#pending = new Promise<boolean>((resolve) => (this.#resolve = resolve));
+    const pending = new Promise<boolean>((resolve) => (this.#resolve = resolve));
+    this.#pending = pending;
     const wait = Math.max(0, this.#lastStartedAt + this.minIntervalMs - this.clock.now());
     if (wait === 0) this.#fire();
     else this.#timer = this.clock.setTimeout(() => this.#fire(), wait);
-    return this.#pending;
+    return pending;
   }
 
   stop(): void {
