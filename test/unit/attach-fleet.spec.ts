@@ -1,0 +1,189 @@
+/** createFleet and joinFleet on the in-memory Redis: what the options turn into, and how the store joins the fleet. */
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { InfisicalRateLimitError } from '../../src/infisical/errors/transport.errors.js';
+import { createFleet, joinFleet, type FleetParts } from '../../src/infisical/fleet/attach-fleet.js';
+import { fleetKeys } from '../../src/infisical/fleet/fleet-keys.js';
+import type { FleetRedis } from '../../src/infisical/fleet/redis-connection.js';
+import { infisicalOptionsFromEnv } from '../../src/infisical/options/options-from-env.js';
+import type { FleetRole } from '../../src/infisical/metrics/metric-names.js';
+import { resolveInfisicalOptions } from '../../src/infisical/options/options.resolver.js';
+import { SecretSnapshot, type AnswerSecret } from '../../src/infisical/store/secret-snapshot.js';
+import { openSnapshot } from '../../src/infisical/store/snapshot-envelope.js';
+import { FakeRedisServer } from '../support/fakes/redis-client.fake.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+const ENV = {
+  INFISICAL_CLIENT_ID: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+  INFISICAL_CLIENT_SECRET: 'client-secret-of-the-fleet',
+  INFISICAL_PROJECT_ID: 'p1',
+  INFISICAL_ENVIRONMENT: 'prod',
+  INFISICAL_REDIS_URL: 'redis://10.0.0.3:6379',
+};
+const ANSWER: AnswerSecret[] = [{ key: 'API_KEY', value: 'from-infisical', version: 1 }];
+const BINDING = { siteUrl: 'https://app.infisical.com', sources: [{ projectId: 'p1', environment: 'prod', secretPath: '/' }] };
+const signal = new AbortController().signal;
+
+const snapshotOf = (confirmedAt: number) =>
+  new SecretSnapshot({ values: { API_KEY: 'from-infisical' }, keys: { API_KEY: { source: 'infisical', version: 1 } } }, 'infisical', confirmedAt, ANSWER);
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('createFleet', () => {
+  let clock: ManualClock;
+  let server: FakeRedisServer;
+  let connects: string[];
+  let lines: Array<{ level: string; text: string }>;
+  let parts: FleetParts;
+  let failure: Error | undefined;
+
+  const connect = async (url: string, onError: (error: Error) => void): Promise<FleetRedis> => {
+    connects.push(url);
+    onError(new Error('ECONNREFUSED 10.0.0.3:6379'));
+    return server.connect();
+  };
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    server = new FakeRedisServer(clock);
+    connects = [];
+    lines = [];
+    failure = undefined;
+    const say = (level: string) => (text: string) => void lines.push({ level, text });
+    parts = {
+      loader: {
+        load: async () => {
+          if (failure) throw failure;
+          return snapshotOf(clock.now());
+        },
+        fromAnswer: async (_answer, _source, confirmedAt) => snapshotOf(confirmedAt),
+      },
+      binding: BINDING,
+      clock,
+      metrics: { fleetRole: undefined as FleetRole | undefined },
+      logger: { write: (level, text) => void lines.push({ level, text }), log: say('log'), warn: say('warn'), warnOnce: say('warnOnce') },
+    };
+  });
+
+  it('is off without the fleet option: no connection', async () => {
+    const { INFISICAL_REDIS_URL: _, ...withoutRedis } = ENV;
+    expect(await createFleet(resolveInfisicalOptions(infisicalOptionsFromEnv(withoutRedis)), parts, connect)).toBeUndefined();
+    expect(connects).toEqual([]);
+  });
+
+  it('connects to fleet.redisUrl, logging connection problems at debug level', async () => {
+    const fleet = await createFleet(resolveInfisicalOptions(infisicalOptionsFromEnv(ENV)), parts, connect);
+    expect(fleet).toBeDefined();
+    expect(connects).toEqual(['redis://10.0.0.3:6379']);
+    expect(lines).toEqual([{ level: 'debug', text: 'Redis connection: ECONNREFUSED 10.0.0.3:6379' }]);
+  });
+
+  it('keys under the prefix and binding, snapshot sealed with the key material, windows of the cache TTL', async () => {
+    const options = resolveInfisicalOptions({ ...infisicalOptionsFromEnv(ENV), cacheTtlSeconds: 30, fleet: { redisUrl: ENV.INFISICAL_REDIS_URL, keyPrefix: 'shop' } });
+    const fleet = (await createFleet(options, parts, connect))!;
+    await fleet.load(signal);
+    const keys = fleetKeys('shop', BINDING);
+    expect(openSnapshot(server.value(keys.snapshot)!, ENV.INFISICAL_CLIENT_SECRET, BINDING)).toEqual({ fetchedAt: clock.now(), secrets: ANSWER });
+    expect(server.pttl(keys.snapshot)).toBe(300_000);
+    expect(server.pttl(keys.lease(Math.floor(clock.now() / 30_000)))).toBe(60_000);
+    expect(fleet.role).toBe('leader');
+  });
+
+  it('an explicit fleet.key seals the snapshot', async () => {
+    const key = 'k'.repeat(40);
+    const options = resolveInfisicalOptions({ ...infisicalOptionsFromEnv(ENV), fleet: { redisUrl: ENV.INFISICAL_REDIS_URL, key } });
+    await (await createFleet(options, parts, connect))!.load(signal);
+    expect(openSnapshot(server.value(fleetKeys('nestjs-infisical', BINDING).snapshot)!, key, BINDING).secrets).toEqual(ANSWER);
+  });
+
+  it('waits requestTimeoutMs for the lease holder, and names the first source in a shared back-off', async () => {
+    const options = resolveInfisicalOptions({ ...infisicalOptionsFromEnv(ENV), requestTimeoutMs: 4_321 });
+    const keys = fleetKeys('nestjs-infisical', BINDING);
+    server.seed(keys.lease(Math.floor(clock.now() / (options.cacheTtlSeconds * 1000))), 'another-instance', 1_000_000);
+    const fleet = (await createFleet(options, parts, connect))!;
+    const loading = fleet.load(signal);
+    await flush();
+    expect(clock.pending).toEqual([4_321]);
+    clock.advance(4_321);
+    await loading;
+
+    server.seed(keys.backoff, String(clock.now() + 2_000), 2_000);
+    fleet.readUpstreamNext();
+    const refused = (await fleet.load(signal).catch((e: unknown) => e)) as InfisicalRateLimitError;
+    expect(refused).toBeInstanceOf(InfisicalRateLimitError);
+    expect(refused.target).toBe(options.sources[0]);
+  });
+});
+
+describe('joinFleet', () => {
+  let clock: ManualClock;
+  let server: FakeRedisServer;
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    server = new FakeRedisServer(clock);
+  });
+
+  async function joined() {
+    const options = resolveInfisicalOptions(infisicalOptionsFromEnv(ENV));
+    const redis = server.connect();
+    const say = () => undefined;
+    const parts: FleetParts = {
+      loader: { load: async () => snapshotOf(clock.now()), fromAnswer: async (_a, _s, at) => snapshotOf(at) },
+      binding: BINDING,
+      clock,
+      metrics: { fleetRole: undefined },
+      logger: { write: say, log: say, warn: say, warnOnce: say },
+    };
+    const fleet = (await createFleet(options, parts, async () => redis))!;
+    const refreshes: number[] = [];
+    const closers: Array<() => void | Promise<void>> = [];
+    const store = {
+      refreshNow: async () => {
+        refreshes.push(clock.now());
+        return true;
+      },
+      onClose: (close: () => void | Promise<void>) => void closers.push(close),
+    };
+    const joining = joinFleet(fleet, store, clock);
+    return { fleet, redis, refreshes, closers, joining };
+  }
+  const notice = (from: string) => server.connect().publish(fleetKeys('nestjs-infisical', BINDING).channel, JSON.stringify({ from, fetchedAt: 1 }));
+
+  it("refreshes the store on other instances' change notices, at most once a second", async () => {
+    const { refreshes, joining } = await joined();
+    await joining;
+    await notice('a');
+    await flush();
+    expect(refreshes).toEqual([clock.now()]);
+    const first = clock.now();
+    clock.advance(300);
+    await notice('b');
+    await notice('c');
+    await flush();
+    expect(refreshes).toEqual([first]);
+    expect(clock.pending).toEqual([700]);
+    clock.advance(700);
+    expect(refreshes).toEqual([first, first + 1000]);
+  });
+
+  it('closing the store stops the pending refresh and closes Redis', async () => {
+    const { refreshes, closers, redis, joining } = await joined();
+    await joining;
+    await notice('a');
+    await notice('b');
+    await flush();
+    expect(clock.pending).toEqual([1000]);
+    expect(closers).toHaveLength(1);
+    await closers[0]!();
+    expect(clock.pending).toEqual([]);
+    expect(redis.closed).toBe(true);
+    expect(refreshes).toHaveLength(1);
+  });
+
+  it('Redis down when joining: no error (the instance subscribes once Redis answers)', async () => {
+    server.stop();
+    const { joining, closers } = await joined();
+    await expect(joining).resolves.toBeUndefined();
+    expect(closers).toHaveLength(1);
+    expect(server.subscriberCount(fleetKeys('nestjs-infisical', BINDING).channel)).toBe(0);
+  });
+});
