@@ -30,4 +30,15 @@ describe('fleet parts', () => {
     expect(prod.lease(7)).toMatch(/:lease:7$/);
     expect(fleetKeys('p', binding('prod'))).toMatchObject({ snapshot: prod.snapshot, channel: prod.channel });
   });
+
+  it('the key names are fixed: instances of different versions that read the same sources share them', () => {
+    const keys = fleetKeys('nestjs-infisical', { siteUrl: 'https://app.infisical.com', sources: [{ projectId: 'p1', environment: 'prod', secretPath: '/' }] });
+    const base = 'nestjs-infisical:cc5693c55083b0965c7a082a';
+    expect({ ...keys, lease: keys.lease(29_000_000) }).toEqual({
+      snapshot: `${base}:snapshot`,
+      backoff: `${base}:backoff`,
+      channel: `${base}:refresh`,
+      lease: `${base}:lease:29000000`,
+    });
+  });
 });
