@@ -1,7 +1,7 @@
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import { describeNetworkError, type NetworkFailureKind } from './network-error.js';
 import { parseJsonBody, type JsonBodyProblem } from './json-body.js';
-import type { HttpTransport, TransportResponse } from './http-transport.js';
+import type { HttpTransport, TransportResponse } from './http-transport.interface.js';
 
 /** One HTTP attempt as the API client describes it. */
 export interface HttpRequest {

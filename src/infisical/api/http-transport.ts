@@ -1,27 +1,9 @@
 import { hasSubscribers } from 'node:diagnostics_channel';
+import type { HttpTransport } from './http-transport.interface.js';
 import { nodeHttpTransport } from './node-http.transport.js';
 
-/** One request as a transport sends it: headers final, body already serialised, redirects never followed. */
-export interface TransportRequest {
-  method: 'GET' | 'POST';
-  url: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  signal: AbortSignal;
-}
-
-/** What a transport hands back once the status line and headers have arrived; the body is read afterwards. */
-export interface TransportResponse {
-  status: number;
-  headers: { get(name: string): string | null };
-  /** The (decoded) body, chunk by chunk; iterating it fails when the connection breaks. */
-  body: AsyncIterable<Uint8Array>;
-  /** Drops the body unread and frees the connection. */
-  discard(): void;
-}
-
-/** Sends one request; rejects with the underlying error (its `code`, or its `cause`'s, names a network failure). */
-export type HttpTransport = (request: TransportRequest) => Promise<TransportResponse>;
+/** The transport types, also importable from here (their home is http-transport.interface.ts). */
+export type { HttpTransport, TransportRequest, TransportResponse } from './http-transport.interface.js';
 
 async function* noBody(): AsyncIterable<Uint8Array> {}
 

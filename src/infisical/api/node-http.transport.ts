@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { HttpTransport, TransportRequest, TransportResponse } from './http-transport.js';
+import type { HttpTransport, TransportRequest, TransportResponse } from './http-transport.interface.js';
 
 type Https = typeof import('node:https');
 type Zlib = typeof import('node:zlib');

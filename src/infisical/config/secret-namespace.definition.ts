@@ -1,23 +1,7 @@
-/** The secrets a namespace factory reads: the validated configuration of the store (typed by the schema). */
-export type SecretValues = Readonly<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { SecretNamespace } from '../interfaces/secret-namespace.interface.js';
 
-/**
- * What {@link registerSecretsAs} returns: a `registerAs`-shaped config factory (`KEY`, `asProvider()`, usable with
- * `ConfigType<typeof x>` and `@Inject(x.KEY)`) whose object is built from the secret store by the Infisical module.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface SecretNamespace<T extends object = any, S extends SecretValues = any> {
-  /** Only the Infisical module calls the factory (with the secrets); called without them, it explains the fix. */
-  (secrets?: S): T;
-  /** Injection token of the namespace object (`getConfigToken(namespace)`, as `registerAs` uses). */
-  readonly KEY: string;
-  /** The namespace name: `configService.get('<namespace>.<property>')`. */
-  readonly NAMESPACE: string;
-  /** Builds the namespace object from the current secrets. */
-  readonly build: (secrets: S) => T;
-  /** A provider of the namespace object for `imports`/`useFactory` options, like `registerAs(...).asProvider()`. */
-  asProvider(): { imports: [import('@nestjs/common').DynamicModule]; useFactory: (config: T) => T; inject: [string] };
-}
+/** The namespace types live with the other public types (interfaces/); re-exported for the config code. */
+export type { SecretNamespace, SecretValues } from '../interfaces/secret-namespace.interface.js';
 
 /** One changed property of a namespace object (published as `ConfigService.set('<namespace>.<property>')`). */
 export interface NamespaceChange {

@@ -1,23 +1,8 @@
 import { Matches, type ValidationOptions } from 'class-validator';
+import type { CredentialKeyRule } from '../interfaces/credential.interface.js';
 
-/** Format rule of one credential key. */
-export interface CredentialKeyRule {
-  /** Configuration key, e.g. `GEMINI_API_KEY`. */
-  key: string;
-  /** What a well-formed value looks like. */
-  pattern: RegExp;
-  /** Human description of the pattern, used in validation reports (never the value). */
-  expectation: string;
-  /** Where a correct value comes from. */
-  source: string;
-}
-
-/** A typed group of credential keys (Gmail, Gemini, Notion, or your own). */
-export interface CredentialDefinition {
-  /** Display name, e.g. `Gmail`. */
-  name: string;
-  keys: readonly CredentialKeyRule[];
-}
+/** The credential types live with the other public types (interfaces/); re-exported for the credential code. */
+export type { CredentialClass, CredentialDefinition, CredentialKeyRule } from '../interfaces/credential.interface.js';
 
 export const GEMINI_API_KEY_RULE: CredentialKeyRule = {
   key: 'GEMINI_API_KEY',
@@ -69,9 +54,3 @@ export const IsGmailClientId = (options?: ValidationOptions) => IsCredential(GMA
 export const IsGmailClientSecret = (options?: ValidationOptions) => IsCredential(GMAIL_CLIENT_SECRET_RULE, options);
 /** `@IsGmailRefreshToken()` — the value looks like a Google OAuth refresh token. */
 export const IsGmailRefreshToken = (options?: ValidationOptions) => IsCredential(GMAIL_REFRESH_TOKEN_RULE, options);
-
-/** A credential class: injectable, with a static definition of its keys and their format rules. */
-export interface CredentialClass {
-  new (...args: never[]): object;
-  readonly definition: CredentialDefinition;
-}

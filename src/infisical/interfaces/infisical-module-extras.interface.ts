@@ -1,5 +1,5 @@
-import type { SecretNamespace } from '../config/secret-namespace.definition.js';
-import type { CredentialClass } from '../credentials/credential-rules.js';
+import type { SecretNamespace } from './secret-namespace.interface.js';
+import type { CredentialClass } from './credential.interface.js';
 
 /** Static settings of `forRoot()` / `forRootAsync()` that shape the module itself (not resolved by a factory). */
 export interface InfisicalModuleExtras {
