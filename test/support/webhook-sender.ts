@@ -1,5 +1,10 @@
-import { signWebhookBody } from '../../src/infisical/webhook/webhook-signature.js';
+import { createHmac } from 'node:crypto';
 import { APP_PROJECT_ID } from './fixtures/app-seed.js';
+
+/** The `x-infisical-signature` header Infisical sends for `body` at `timestamp`: `t=<ms>;<hex HMAC-SHA256 of the body>`. */
+export function signWebhookBody(body: string, secret: string, timestamp: number): string {
+  return `t=${timestamp};${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
 
 export const WEBHOOK_SECRET = 'whk-3f9a1c7e5b2d8f4a6c0e9b7d5f3a1c8e';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { checkWebhookSignature, signWebhookBody } from '../../src/infisical/webhook/webhook-signature.js';
+import { checkWebhookSignature } from '../../src/infisical/webhook/webhook-signature.js';
+import { signWebhookBody } from '../support/webhook-sender.js';
 
 const SECRET = 'whk-unit-secret-0123456789';
 const BODY = '{"event":"secrets.modified","project":{"projectId":"p1","environment":"dev"},"timestamp":1000}';

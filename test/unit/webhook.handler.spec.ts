@@ -3,7 +3,7 @@ import { CHANGE_REFRESH_MIN_INTERVAL_MS, WEBHOOK_MAX_AGE_MS } from '../../src/in
 import type { ResolvedSource } from '../../src/infisical/options/resolved-options.js';
 import { attachWebhook } from '../../src/infisical/webhook/attach-webhook.js';
 import { WebhookHandler, type WebhookDelivery } from '../../src/infisical/webhook/webhook.handler.js';
-import { signWebhookBody } from '../../src/infisical/webhook/webhook-signature.js';
+import { signWebhookBody } from '../support/webhook-sender.js';
 import { APP_PROJECT_ID } from '../support/fixtures/app-seed.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { infisicalWebhook } from '../support/webhook-sender.js';

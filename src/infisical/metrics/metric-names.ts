@@ -85,6 +85,5 @@ export const INSTRUMENTS = {
   },
 } as const satisfies Record<string, InstrumentDefinition>;
 
-export type RefreshResult = 'success' | 'rejected' | 'failure';
 export type WebhookOutcome = 'refresh' | 'ignored' | 'rejected';
 export type FleetRole = 'leader' | 'follower' | 'standalone';

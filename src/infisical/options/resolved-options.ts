@@ -18,9 +18,6 @@ export type ResolvedAuth =
   | { method: 'oidc' | 'jwt'; identityId: string; jwt: string | undefined; jwtFile: string | undefined }
   | { method: 'aws-iam'; identityId: string };
 
-/** Login methods that prove a platform identity (no client secret, no token configured). */
-export type KeylessMethod = Exclude<ResolvedAuth['method'], 'universal-auth' | 'token'>;
-
 /** The options with every default applied, checked once at bootstrap. */
 export interface ResolvedInfisicalOptions {
   enabled: boolean;

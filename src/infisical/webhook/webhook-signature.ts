@@ -24,8 +24,3 @@ export function checkWebhookSignature(header: string | undefined, body: string, 
   if (Math.abs(now - timestamp) > maxAgeMs) return { ok: false, problem: 'expired' };
   return { ok: true, timestamp, signature: match[2]!.toLowerCase() };
 }
-
-/** The header Infisical would send for `body` at `timestamp` (for tests and local tooling). */
-export function signWebhookBody(body: string, secret: string, timestamp: number): string {
-  return `t=${timestamp};${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
-}
