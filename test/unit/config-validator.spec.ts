@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MinLength, ValidateNested } from 'class-validator';
 import { z } from 'zod';
-import { ConfigValidator, type SourcedSecret } from '../../src/infisical/config/config-validator.js';
+import { ConfigValidator, schemaClassKeys, type SourcedSecret } from '../../src/infisical/config/config-validator.js';
+import type { StandardSchemaV1 } from '../../src/infisical/interfaces/standard-schema.interface.js';
 import {
   GeminiCredentials,
   InfisicalConfigValidationError,
@@ -137,5 +138,250 @@ describe('ConfigValidator', () => {
     expect(ok.keys).toMatchObject({ PORT: { source: 'default' }, API_URL: { source: 'infisical', version: 3 } });
     const error = await issuesOf(validator.validate({ secrets: secrets({ API_URL: 'not a url' }), secretsSource: 'infisical', env: { PORT: 'x' } }));
     expect(error.keys.sort()).toEqual(['API_URL', 'PORT']);
+  });
+});
+
+/** A hand-made Standard Schema: answers `issues` when given, else the input merged with `output`. */
+function standardSchema(issues?: StandardSchemaV1.Issue[], output: Record<string, unknown> = {}): StandardSchemaV1 {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'test',
+      validate: (value: unknown) => (issues ? { issues } : { value: { ...(value as object), ...output } }),
+    },
+  } as StandardSchemaV1;
+}
+
+describe('ConfigValidator: declared and required keys', () => {
+  it('declares the schema properties (decorated or initialised), required keys, credential keys and keys required later', () => {
+    class Declared {
+      @IsString() DECORATED!: string;
+      INITIALISED = 'x';
+    }
+    const validator = new ConfigValidator(Declared, ['REQUIRED_KEY'], [GeminiCredentials.definition], where);
+    validator.require(['LATER'], 'required by a feature');
+    expect([...validator.declaredKeys].sort()).toEqual(['DECORATED', 'GEMINI_API_KEY', 'INITIALISED', 'LATER', 'REQUIRED_KEY']);
+  });
+
+  it('declares no schema keys for a Standard Schema', () => {
+    const validator = new ConfigValidator(standardSchema(), ['A'], [], where);
+    expect([...validator.declaredKeys]).toEqual(['A']);
+  });
+
+  it('reports a key required later with the reason given first, after "not set"', async () => {
+    const validator = new ConfigValidator(undefined, [], [], where);
+    validator.require(['DATABASE_URL'], "required by registerSecretsAs('database')");
+    validator.require(['DATABASE_URL'], 'required by something else');
+    const error = await issuesOf(validator.validate({ secrets: secrets({}), secretsSource: 'infisical', env: {} }));
+    expect(error.issues).toEqual([
+      {
+        key: 'DATABASE_URL',
+        kind: 'missing',
+        source: undefined,
+        version: undefined,
+        messages: ['not set', "required by registerSecretsAs('database')"],
+        fix: `add DATABASE_URL to ${where}, or set it in the process environment / .env`,
+      },
+    ]);
+    expect(error.where).toBe(where);
+  });
+
+  it('keeps a required key until it is set again (a refresh that deletes it is rejected)', async () => {
+    const validator = new ConfigValidator(undefined, ['TOKEN'], [], where);
+    await expect(validator.validate({ secrets: secrets({ TOKEN: 't' }), secretsSource: 'infisical', env: {} })).resolves.toBeDefined();
+    const error = await issuesOf(validator.validate({ secrets: secrets({}), secretsSource: 'infisical', env: {} }));
+    expect(error.keys).toEqual(['TOKEN']);
+  });
+});
+
+describe('ConfigValidator: sources', () => {
+  it('records where an Infisical value lives, and "cache" for the last-known-good copy, never the value', async () => {
+    const validator = new ConfigValidator(undefined, [], [], where);
+    const fromCache = new Map<string, SourcedSecret>([['A', { value: 'secret-a', version: 4, projectId: 'p1', environment: 'prod', secretPath: '/app' }]]);
+    const result = await validator.validate({ secrets: fromCache, secretsSource: 'cache', env: { A: 'env-a' } });
+    expect(result.values).toEqual({ A: 'secret-a' });
+    expect(result.keys).toEqual({ A: { source: 'cache', version: 4, projectId: 'p1', environment: 'prod', secretPath: '/app' } });
+  });
+
+  it('without a schema, takes from the environment only the declared keys', async () => {
+    const validator = new ConfigValidator(undefined, ['PORT'], [], undefined);
+    const result = await validator.validate({ secrets: undefined, secretsSource: 'infisical', env: { PORT: '80', HOME_DIR: '/root' } });
+    expect(result.values).toEqual({ PORT: '80' });
+    expect(result.keys).toEqual({ PORT: { source: 'env' } });
+    expect(Object.getPrototypeOf(result.values)).toBeNull();
+  });
+
+  it('a Standard Schema sees the whole environment; Infisical values win over it and stay when the schema leaves them out', async () => {
+    const validator = new ConfigValidator(standardSchema(undefined, { ADDED: 'by-schema' }), [], [], where);
+    const result = await validator.validate({
+      secrets: secrets({ A: 'from-infisical' }),
+      secretsSource: 'infisical',
+      env: { A: 'from-env', HOME_DIR: '/root' },
+    });
+    expect(result.values).toEqual({ A: 'from-infisical', HOME_DIR: '/root', ADDED: 'by-schema' });
+    expect(result.keys).toEqual({ A: { source: 'infisical', version: 3 }, HOME_DIR: { source: 'env' }, ADDED: { source: 'default' } });
+  });
+
+  it('a Standard Schema that strips a secret still leaves the secret in the values', async () => {
+    const stripping: StandardSchemaV1 = {
+      '~standard': { version: 1, vendor: 'test', validate: () => ({ value: { PORT: 3000 } }) },
+    } as StandardSchemaV1;
+    const result = await new ConfigValidator(stripping, [], [], where).validate({ secrets: secrets({ TOKEN: 't' }), secretsSource: 'infisical', env: { OTHER: 'o' } });
+    expect(result.values).toEqual({ TOKEN: 't', PORT: 3000 });
+    expect(result.keys).toEqual({ PORT: { source: 'default' }, TOKEN: { source: 'infisical', version: 3 } });
+  });
+});
+
+describe('ConfigValidator: Standard Schema issues', () => {
+  it('names each issue by the first path segment (a key object or a name), "(root)" without a path', async () => {
+    const schema = standardSchema([
+      { message: 'Expected number', path: [{ key: 'PORT' }, 'nested'] },
+      { message: 'Invalid url', path: ['API_URL'] },
+      { message: 'Required', path: ['MISSING'] },
+      { message: 'Object is broken' },
+      { message: 'Empty path', path: [] },
+    ]);
+    const validator = new ConfigValidator(schema, [], [], where);
+    const error = await issuesOf(validator.validate({ secrets: secrets({ API_URL: 'nope' }, 9), secretsSource: 'infisical', env: { PORT: 'x' } }));
+    expect(error.issues).toEqual([
+      { key: 'PORT', kind: 'malformed', source: 'env', version: undefined, messages: ['Expected number'], fix: 'correct PORT in the process environment / .env' },
+      { key: 'API_URL', kind: 'malformed', source: 'infisical', version: 9, messages: ['Invalid url'], fix: `correct API_URL in ${where} (the rejected value is version 9)` },
+      { key: 'MISSING', kind: 'missing', source: undefined, version: undefined, messages: ['not set', 'expected: Required'], fix: `add MISSING to ${where}, or set it in the process environment / .env` },
+      { key: '(root)', kind: 'missing', source: undefined, version: undefined, messages: ['not set', 'expected: Object is broken', 'expected: Empty path'], fix: `add (root) to ${where}, or set it in the process environment / .env` },
+    ]);
+  });
+
+  it('gathers several messages of one key once each, and a key both malformed and required-missing is missing', async () => {
+    const schema = standardSchema([
+      { message: 'too short', path: ['TOKEN'] },
+      { message: 'too short', path: ['TOKEN'] },
+      { message: 'wrong prefix', path: ['TOKEN'] },
+    ]);
+    const validator = new ConfigValidator(schema, [], [], where);
+    const error = await issuesOf(validator.validate({ secrets: secrets({ TOKEN: 'abc' }), secretsSource: 'infisical', env: {} }));
+    expect(error.issues).toEqual([expect.objectContaining({ key: 'TOKEN', kind: 'malformed', messages: ['too short', 'wrong prefix'] })]);
+
+    const emptyRequired = new ConfigValidator(standardSchema([{ message: 'too short', path: ['TOKEN'] }]), ['TOKEN'], [], where);
+    const missing = await issuesOf(emptyRequired.validate({ secrets: secrets({ TOKEN: '' }), secretsSource: 'infisical', env: {} }));
+    expect(missing.issues).toEqual([expect.objectContaining({ key: 'TOKEN', kind: 'missing', source: 'infisical', messages: ['not set', 'expected: too short'] })]);
+  });
+
+  it('masks a rejected value of four characters or more in the messages, not a shorter one', async () => {
+    const schema = standardSchema([
+      { message: 'got "abcd" for LONG', path: ['LONG'] },
+      { message: 'got "abc" for SHORT', path: ['SHORT'] },
+    ]);
+    const error = await issuesOf(new ConfigValidator(schema, [], [], where).validate({ secrets: secrets({ LONG: 'abcd', SHORT: 'abc' }), secretsSource: 'infisical', env: {} }));
+    expect(error.issues.map((i) => i.messages)).toEqual([['got "[REDACTED]" for LONG'], ['got "abc" for SHORT']]);
+  });
+});
+
+describe('ConfigValidator: fixes', () => {
+  it('points a malformed value to the Infisical folder it came from, with its version and where to get a correct one', async () => {
+    const validator = new ConfigValidator(undefined, [], [GeminiCredentials.definition], 'sources #1 …, #2 …');
+    const imported = new Map<string, SourcedSecret>([['GEMINI_API_KEY', { value: 'AIza-short', version: 12, projectId: 'p2', environment: 'prod', secretPath: '/shared' }]]);
+    const error = await issuesOf(validator.validate({ secrets: imported, secretsSource: 'infisical', env: {} }));
+    expect(error.issues).toEqual([
+      {
+        key: 'GEMINI_API_KEY',
+        kind: 'malformed',
+        source: 'infisical',
+        version: 12,
+        messages: [`GEMINI_API_KEY ${GeminiCredentials.definition.keys[0]!.expectation}`],
+        fix: 'correct GEMINI_API_KEY in Infisical environment "prod" (project p2, path "/shared") (the rejected value is version 12) (get the correct Gemini value from Google AI Studio → Get API key)',
+      },
+    ]);
+  });
+
+  it('says where the value lives even without a version, and names the last-known-good copy as Infisical', async () => {
+    const validator = new ConfigValidator(undefined, [], [NotionCredentials.definition], where);
+    const cached = new Map<string, SourcedSecret>([['NOTION_API_KEY', { value: BAD_NOTION, version: undefined as unknown as number }]]);
+    const error = await issuesOf(validator.validate({ secrets: cached, secretsSource: 'cache', env: {} }));
+    expect(error.issues[0]).toMatchObject({ source: 'cache', fix: `correct NOTION_API_KEY in ${where} (get the correct Notion value from notion.so/my-integrations → your integration → Internal Integration Secret)` });
+  });
+
+  it('a malformed credential from the environment is corrected there', async () => {
+    const validator = new ConfigValidator(undefined, [], [NotionCredentials.definition], undefined);
+    const error = await issuesOf(validator.validate({ secrets: undefined, secretsSource: 'infisical', env: { NOTION_API_KEY: BAD_NOTION } }));
+    expect(error.where).toBe('the process environment (Infisical disabled)');
+    expect(error.issues[0]).toMatchObject({
+      kind: 'malformed',
+      source: 'env',
+      fix: 'correct NOTION_API_KEY in the process environment / .env (get the correct Notion value from notion.so/my-integrations → your integration → Internal Integration Secret)',
+    });
+  });
+
+  it('a missing credential says where to get it', async () => {
+    const validator = new ConfigValidator(undefined, [], [NotionCredentials.definition], undefined);
+    const error = await issuesOf(validator.validate({ secrets: undefined, secretsSource: 'infisical', env: { NOTION_API_KEY: '' } }));
+    expect(error.issues).toEqual([
+      {
+        key: 'NOTION_API_KEY',
+        kind: 'missing',
+        source: undefined,
+        version: undefined,
+        messages: ['not set'],
+        fix: 'set NOTION_API_KEY in the process environment or .env (get it from notion.so/my-integrations → your integration → Internal Integration Secret)',
+      },
+    ]);
+  });
+
+  it('accepts well-formed credentials', async () => {
+    const validator = new ConfigValidator(undefined, [], [GeminiCredentials.definition], where);
+    const result = await validator.validate({ secrets: secrets({ GEMINI_API_KEY: GOOD_GEMINI }), secretsSource: 'infisical', env: {} });
+    expect(result.values).toEqual({ GEMINI_API_KEY: GOOD_GEMINI });
+  });
+});
+
+describe('ConfigValidator: schema classes', () => {
+  it('reads booleans case- and space-insensitively, leaves other properties and non-strings alone', async () => {
+    class Flags {
+      @IsBoolean() A!: boolean;
+      @IsBoolean() B!: boolean;
+      @IsBoolean() C!: boolean;
+      @IsBoolean() D: boolean = false;
+      @IsString() NAME!: string;
+    }
+    const result = await new ConfigValidator(Flags, [], [], where).validate({ secrets: secrets({ A: ' True ', B: '0', C: 'FALSE', NAME: 'true' }), secretsSource: 'infisical', env: {} });
+    expect(result.values).toEqual({ A: true, B: false, C: false, D: false, NAME: 'true' });
+    expect(result.keys).toMatchObject({ D: { source: 'default' } });
+  });
+
+  it('reports a non-boolean string for a boolean property as malformed, as given', async () => {
+    class Flags {
+      @IsBoolean() A!: boolean;
+    }
+    const error = await issuesOf(new ConfigValidator(Flags, [], [], where).validate({ secrets: secrets({ A: 'yes' }), secretsSource: 'infisical', env: {} }));
+    expect(error.issues).toEqual([expect.objectContaining({ key: 'A', kind: 'malformed', messages: ['A must be a boolean value'] })]);
+  });
+
+  it('reports the errors of nested objects by their own property', async () => {
+    class Pool {
+      @IsInt() size: unknown = 'ten';
+    }
+    class WithNested {
+      @ValidateNested() @Type(() => Pool) POOL: Pool = new Pool();
+      @MinLength(2) NAME = 'ok';
+    }
+    const error = await issuesOf(new ConfigValidator(WithNested, [], [], where).validate({ secrets: secrets({}), secretsSource: 'infisical', env: {} }));
+    // Only the report itself is pinned: naming a nested property as a missing top-level key is questionable.
+    expect(error.keys).toEqual(['size']);
+    expect(error.issues[0]!.messages.join()).toContain('size must be an integer number');
+  });
+
+  it('schemaClassKeys reads decorated properties only when the constructor needs arguments', () => {
+    class NeedsArguments {
+      @IsString() DECORATED!: string;
+      INITIALISED: string;
+      constructor(value: { x: string }) {
+        this.INITIALISED = value.x;
+      }
+    }
+    expect(schemaClassKeys(NeedsArguments as never)).toEqual(['DECORATED']);
+    class Both {
+      @IsString() DECORATED = 'd';
+      INITIALISED = 'i';
+    }
+    expect(schemaClassKeys(Both)).toEqual(['DECORATED', 'INITIALISED']);
   });
 });
