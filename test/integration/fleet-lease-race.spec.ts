@@ -11,7 +11,6 @@ import { InfisicalMetrics } from '../../src/infisical/metrics/infisical-metrics.
 import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
 import type { SecretLoader } from '../../src/infisical/store/secret.loader.js';
 import { SecretSnapshot, type AnswerSecret } from '../../src/infisical/store/secret-snapshot.js';
-import { initialStoreState } from '../../src/infisical/store/store-state.js';
 import { StoreLogger } from '../../src/infisical/store/store.logger.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -68,7 +67,7 @@ describe('fleet lease race (real Redis)', () => {
       loader,
       clock,
       ttlMs: 60_000,
-      metrics: InfisicalMetrics.none({ ...TARGET, state: initialStoreState(), clock }),
+      metrics: InfisicalMetrics.none(),
       logger: new StoreLogger(new SecretRedactor()),
       target: { ...TARGET, siteUrl: binding.siteUrl },
       followerWaitMs: FOLLOWER_WAIT_MS,

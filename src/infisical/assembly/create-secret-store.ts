@@ -75,7 +75,13 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
   }
 
   const target = options.sources[0]!;
-  const metrics = await InfisicalMetrics.create({ projectId: target.projectId, environment: target.environment, state: state.view, clock });
+  const metrics = await InfisicalMetrics.create({
+    projectId: target.projectId,
+    environment: target.environment,
+    confirmedAt: () => state.view.snapshot?.confirmedAt,
+    consecutiveFailures: () => state.view.failures,
+    now: () => clock.now(),
+  });
   const { api, session } = connectToInfisical({ ...options, auth: options.auth }, clock, redactor, {
     onLogin: () => metrics.login(),
     onRenew: () => metrics.renewal(),

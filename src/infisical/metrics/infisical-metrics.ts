@@ -1,7 +1,4 @@
 import type { Attributes, BatchObservableCallback, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
-import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
-import type { RefreshOutcome } from '../store/refresh.scheduler.js';
-import type { StoreState } from '../store/store-state.js';
 import {
   ATTR_ENVIRONMENT,
   ATTR_ERROR_TYPE,
@@ -14,7 +11,7 @@ import {
   type FleetRole,
   type WebhookOutcome,
 } from './metric-names.js';
-import { loadMetricsApi } from './otel-metrics-api.js';
+import { loadMetricsApi, type OtelMetricsModule } from './otel-metrics-api.js';
 
 interface Instruments {
   meter: Meter;
@@ -27,12 +24,24 @@ interface Instruments {
   observe: BatchObservableCallback;
 }
 
-/** What the gauges read: the store's state and clock. */
+/** What the metrics of one registration are about, and what its gauges read at each collection (plain numbers). */
 export interface MetricsSubject {
   projectId: string;
   environment: string;
-  state: StoreState;
-  clock: InfisicalClock;
+  /** When Infisical delivered the values served now (epoch ms); undefined while none were. */
+  confirmedAt(): number | undefined;
+  /** Consecutive failed or rejected refreshes (0 after a success). */
+  consecutiveFailures(): number;
+  /** The current time (epoch ms). */
+  now(): number;
+}
+
+/** One finished refresh, as the metrics record it. */
+export interface RefreshMeasurement {
+  result: 'success' | 'rejected' | 'failure';
+  durationMs: number;
+  /** Why it failed or was rejected: reported by its `code` as `error.type`. */
+  error?: { readonly code: string };
 }
 
 /**
@@ -44,23 +53,27 @@ export class InfisicalMetrics {
   readonly #common: Attributes;
   #role: FleetRole | undefined;
 
-  private constructor(meter: Meter | undefined, private readonly subject: MetricsSubject) {
-    this.#common = { [ATTR_PROJECT]: subject.projectId, [ATTR_ENVIRONMENT]: subject.environment };
-    this.#instruments = meter && this.#create(meter);
+  private constructor(meter: Meter | undefined, subject: MetricsSubject | undefined) {
+    this.#common = subject ? { [ATTR_PROJECT]: subject.projectId, [ATTR_ENVIRONMENT]: subject.environment } : {};
+    this.#instruments = meter && subject && this.#create(meter, subject);
   }
 
-  /** Metrics on the meter provider registered now (register the OpenTelemetry SDK before the application starts). */
-  static async create(subject: MetricsSubject): Promise<InfisicalMetrics> {
-    const api = await loadMetricsApi();
+  /**
+   * Metrics on the meter provider registered now (register the OpenTelemetry SDK before the application starts).
+   * `loadApi` finds it (by default through `@opentelemetry/api`, imported only when an SDK registered something).
+   */
+  static async create(subject: MetricsSubject, loadApi: () => Promise<Pick<OtelMetricsModule['metrics'], 'getMeter'> | undefined> = loadMetricsApi): Promise<InfisicalMetrics> {
+    const api = await loadApi();
     return new InfisicalMetrics(api?.getMeter(METER_NAME), subject);
   }
 
   /** Metrics that record nothing. */
-  static none(subject: MetricsSubject): InfisicalMetrics {
-    return new InfisicalMetrics(undefined, subject);
+  static none(): InfisicalMetrics {
+    return new InfisicalMetrics(undefined, undefined);
   }
 
-  refresh(outcome: RefreshOutcome): void {
+  /** Counts a finished refresh by result (and error type) and records its duration in seconds. */
+  refresh(outcome: RefreshMeasurement): void {
     const i = this.#instruments;
     if (!i) return;
     const attributes = { ...this.#common, [ATTR_REFRESH_RESULT]: outcome.result };
@@ -68,14 +81,17 @@ export class InfisicalMetrics {
     i.refreshDuration.record(outcome.durationMs / 1000, attributes);
   }
 
+  /** Counts a login of the machine identity. */
   login(): void {
     this.#instruments?.logins.add(1, this.#common);
   }
 
+  /** Counts a renewal of the access token. */
   renewal(): void {
     this.#instruments?.renewals.add(1, this.#common);
   }
 
+  /** Counts a webhook delivery by outcome. */
   webhook(outcome: WebhookOutcome): void {
     this.#instruments?.webhookEvents.add(1, { ...this.#common, [ATTR_WEBHOOK_OUTCOME]: outcome });
   }
@@ -95,16 +111,15 @@ export class InfisicalMetrics {
     if (i) i.meter.removeBatchObservableCallback(i.observe, i.gauges);
   }
 
-  #create(meter: Meter): Instruments {
+  #create(meter: Meter, subject: MetricsSubject): Instruments {
     const options = (d: { unit: string; description: string }) => ({ unit: d.unit, description: d.description });
     const age = meter.createObservableGauge(INSTRUMENTS.snapshotAge.name, options(INSTRUMENTS.snapshotAge));
     const failures = meter.createObservableGauge(INSTRUMENTS.consecutiveFailures.name, options(INSTRUMENTS.consecutiveFailures));
     const role = meter.createObservableGauge(INSTRUMENTS.fleetRole.name, options(INSTRUMENTS.fleetRole));
     const observe: BatchObservableCallback = (result) => {
-      const { state, clock } = this.subject;
-      const confirmedAt = state.snapshot?.confirmedAt;
-      if (confirmedAt !== undefined) result.observe(age, Math.max(0, clock.now() - confirmedAt) / 1000, this.#common);
-      result.observe(failures, state.failures, this.#common);
+      const confirmedAt = subject.confirmedAt();
+      if (confirmedAt !== undefined) result.observe(age, Math.max(0, subject.now() - confirmedAt) / 1000, this.#common);
+      result.observe(failures, subject.consecutiveFailures(), this.#common);
       if (this.#role) result.observe(role, 1, { ...this.#common, [ATTR_FLEET_ROLE]: this.#role });
     };
     const gauges = [age, failures, role];
