@@ -11,7 +11,7 @@ export interface ResolvedWebhookOptions {
 export function resolveWebhook(reader: OptionReader, value: unknown, enabled: boolean): ResolvedWebhookOptions | undefined {
   if (value === undefined || !enabled) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    reader.bad('webhook', `must be { secret, path? } (got ${describeValue(value)})`);
+    reader.bad('webhook', `must be { secret, path? } (got ${describeValue(value, true)})`); // a string here may be the secret itself
     return undefined;
   }
   const { path, secret } = value as { path?: unknown; secret?: unknown };
