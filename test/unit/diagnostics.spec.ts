@@ -48,6 +48,12 @@ describe('closestMatch', () => {
     expect(closestMatch('abcdefghi', ['xbcdefghy'])).toBe('xbcdefghy');
   });
 
+  it('counts every extra leading character as an edit', () => {
+    expect(closestMatch('abcdex', ['zzzzabcdey'])).toBeUndefined();
+    expect(closestMatch('zzzzabcdey', ['abcdex'])).toBeUndefined();
+    expect(closestMatch('zabcdey', ['abcdex'])).toBe('abcdex');
+  });
+
   it('suggests nothing when nothing is close', () => {
     expect(closestMatch('abcdef', ['abxyzf'])).toBeUndefined();
     expect(closestMatch('ab', ['xy'])).toBeUndefined();
