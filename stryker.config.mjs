@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * `MUTATION_TESTS=unit` runs only the unit tests (test/unit/) against each mutant: minutes per file instead of the
  * 15-20 hours of a full run. Its score is a lower bound of the full run's: the full suite contains the unit tests,
@@ -8,6 +10,13 @@ const UNIT_ONLY = process.env.MUTATION_TESTS === 'unit';
 
 /** Where the reports go (reports/mutation, or reports/mutation-unit in unit mode; MUTATION_REPORT_DIR overrides). */
 const REPORT_DIR = process.env.MUTATION_REPORT_DIR ?? (UNIT_ONLY ? 'reports/mutation-unit' : 'reports/mutation');
+
+/** Stryker-only Jest plug-ins (see their headers): NoCoverage for unreached mutants, only the covering spec files per mutant. */
+const support = (file) => fileURLToPath(new URL(`./test/support/stryker/${file}`, import.meta.url));
+const STRYKER_JEST_PLUGINS = {
+  testEnvironment: support('covering-tests.environment.cjs'),
+  testSequencer: support('covering-tests.sequencer.cjs'),
+};
 
 const CHILD_PROCESS_SPECS = ['/test/e2e/main-process\\.spec', '/test/e2e/verify-cli\\.spec', '/test/e2e/demo\\.spec', '/test/package/'];
 
@@ -32,8 +41,8 @@ export default {
     // sources that Jest loads in-process, so these cannot kill a mutant and only cost time.
     // In unit mode Jest looks for specs under test/unit/ only.
     config: UNIT_ONLY
-      ? { roots: ['<rootDir>/test/unit'], testPathIgnorePatterns: CHILD_PROCESS_SPECS }
-      : { testPathIgnorePatterns: CHILD_PROCESS_SPECS },
+      ? { ...STRYKER_JEST_PLUGINS, roots: ['<rootDir>/test/unit'], testPathIgnorePatterns: CHILD_PROCESS_SPECS }
+      : { ...STRYKER_JEST_PLUGINS, testPathIgnorePatterns: CHILD_PROCESS_SPECS },
   },
   mutate: ['src/infisical/**/*.ts', '!src/infisical/cli/**', '!src/infisical/**/*.interface.ts', '!src/infisical/index.ts'],
   coverageAnalysis: 'perTest',
@@ -53,7 +62,7 @@ export default {
   eventReporter: { baseDir: `${REPORT_DIR}/events` },
   htmlReporter: { fileName: `${REPORT_DIR}/mutation.html` },
   jsonReporter: { fileName: `${REPORT_DIR}/mutation.json` },
-  ignorePatterns: ['dist-bench', 'dist-package', 'dist-check', 'bench/results', 'coverage', 'reports'],
+  ignorePatterns: ['.stryker-tmp*', 'dist-bench', 'dist-package', 'dist-check', 'bench/results', 'coverage', 'reports'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -1,0 +1,47 @@
+'use strict';
+/**
+ * Jest environment for Stryker runs (jest-environment-node underneath; Stryker wraps it with its own per-test
+ * coverage mixin). During the dry run it
+ * - records which tests each spec file holds (see covering-tests.sequencer.cjs), and
+ * - starts the coverage record empty, so that a dry run in which no mutant is reached still reports coverage:
+ *   Stryker's instrumented code creates that record lazily on the first hit, and Stryker reads a missing record as
+ *   "no coverage analysis" and runs every test against every mutant (all Survived instead of NoCoverage).
+ */
+const { TestEnvironment } = require('jest-environment-node');
+const { isDryRun, recordTests } = require('./covering-tests.cjs');
+
+/** Jest's full test name (describe blocks and test, space-separated): what `--testNamePattern` matches. */
+function fullName(test) {
+  const names = [];
+  for (let block = test; block && block.parent; block = block.parent) names.unshift(block.name);
+  return names.join(' ');
+}
+
+class CoveringTestsEnvironment extends TestEnvironment {
+  #testPath;
+  #names = [];
+  #namespace;
+
+  constructor(config, context) {
+    super(config, context);
+    this.#testPath = context.testPath;
+    this.#namespace = config.projectConfig.globals?.__strykerGlobalNamespace__;
+  }
+
+  async setup() {
+    await super.setup();
+    const context = this.#namespace ? this.global[this.#namespace] : undefined;
+    if (isDryRun() && context && !context.mutantCoverage) context.mutantCoverage = { static: {}, perTest: {} };
+  }
+
+  async handleTestEvent(event) {
+    if (event.name === 'test_start') this.#names.push(fullName(event.test));
+  }
+
+  async teardown() {
+    if (isDryRun() && this.#namespace) recordTests(this.#testPath, this.#names);
+    await super.teardown();
+  }
+}
+
+module.exports = CoveringTestsEnvironment;
