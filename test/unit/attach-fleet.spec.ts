@@ -26,6 +26,17 @@ const signal = new AbortController().signal;
 const snapshotOf = (confirmedAt: number) =>
   new SecretSnapshot({ values: { API_KEY: 'from-infisical' }, keys: { API_KEY: { source: 'infisical', version: 1 } } }, 'infisical', confirmedAt, ANSWER);
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** `promise` once settled; fails fast when it is still pending after the queued work ran. */
+async function settled<T>(promise: Promise<T>): Promise<T> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 20 && !done; i++) await flush();
+  if (!done) throw new Error('still pending');
+  return promise;
+}
 
 describe('createFleet', () => {
   let clock: ManualClock;
@@ -79,7 +90,7 @@ describe('createFleet', () => {
   it('keys under the prefix and binding, snapshot sealed with the key material, windows of the cache TTL', async () => {
     const options = resolveInfisicalOptions({ ...infisicalOptionsFromEnv(ENV), cacheTtlSeconds: 30, fleet: { redisUrl: ENV.INFISICAL_REDIS_URL, keyPrefix: 'shop' } });
     const fleet = (await createFleet(options, parts, connect))!;
-    await fleet.load(signal);
+    await settled(fleet.load(signal));
     const keys = fleetKeys('shop', BINDING);
     expect(openSnapshot(server.value(keys.snapshot)!, ENV.INFISICAL_CLIENT_SECRET, BINDING)).toEqual({ fetchedAt: clock.now(), secrets: ANSWER });
     expect(server.pttl(keys.snapshot)).toBe(300_000);
@@ -90,7 +101,7 @@ describe('createFleet', () => {
   it('an explicit fleet.key seals the snapshot', async () => {
     const key = 'k'.repeat(40);
     const options = resolveInfisicalOptions({ ...infisicalOptionsFromEnv(ENV), fleet: { redisUrl: ENV.INFISICAL_REDIS_URL, key } });
-    await (await createFleet(options, parts, connect))!.load(signal);
+    await settled((await createFleet(options, parts, connect))!.load(signal));
     expect(openSnapshot(server.value(fleetKeys('nestjs-infisical', BINDING).snapshot)!, key, BINDING).secrets).toEqual(ANSWER);
   });
 
@@ -103,11 +114,11 @@ describe('createFleet', () => {
     await flush();
     expect(clock.pending).toEqual([4_321]);
     clock.advance(4_321);
-    await loading;
+    await settled(loading);
 
     server.seed(keys.backoff, String(clock.now() + 2_000), 2_000);
     fleet.readUpstreamNext();
-    const refused = (await fleet.load(signal).catch((e: unknown) => e)) as InfisicalRateLimitError;
+    const refused = (await settled(fleet.load(signal)).catch((e: unknown) => e)) as InfisicalRateLimitError;
     expect(refused).toBeInstanceOf(InfisicalRateLimitError);
     expect(refused.target).toBe(options.sources[0]);
   });

@@ -58,6 +58,18 @@ function delegate(real: FleetRedis, patch: Partial<FleetRedis>): FleetRedis {
 /** Lets queued microtasks and promise chains (message delivery, awaited commands) run. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** `promise` once settled; fails fast (instead of hanging the test) when it is still pending after the queued work ran. */
+async function settled<T>(promise: Promise<T>): Promise<T> {
+  let done = false;
+  promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 20 && !done; i++) await flush();
+  if (!done) throw new Error('still pending: it waits for something that will not come');
+  return promise;
+}
+
 /** A loader that reads "Infisical" (`answer` at the clock's now), or waits for a gate set with `hold()`. */
 class FakeLoader {
   readonly loads: Array<{ signal: AbortSignal; options: { diagnose: boolean } }> = [];
@@ -151,7 +163,7 @@ describe('FleetCoordinator', () => {
     it('wins the window lease (SET NX PX 2 TTL), reads Infisical once and publishes the snapshot for 10 TTL', async () => {
       const a = instance();
       const messages = channel();
-      const snapshot = await a.coordinator.load(signal);
+      const snapshot = await settled(a.coordinator.load(signal));
 
       expect(a.loader.loads).toEqual([{ signal, options: { diagnose: false } }]);
       expect(snapshot.get('API_KEY')).toBe('from-infisical');
@@ -177,16 +189,16 @@ describe('FleetCoordinator', () => {
 
     it('follows its own snapshot while it is younger than the TTL, then leads the next window', async () => {
       const a = instance();
-      const first = await a.coordinator.load(signal);
+      const first = await settled(a.coordinator.load(signal));
       clock.advance(TTL - 1);
-      const again = await a.coordinator.load(signal);
+      const again = await settled(a.coordinator.load(signal));
       expect(a.loader.loads).toHaveLength(1);
       expect(again.confirmedAt).toBe(first.confirmedAt);
       expect(a.loader.validated).toEqual([{ answer: ANSWER, source: 'infisical', confirmedAt: first.confirmedAt }]);
       expect(a.coordinator.role).toBe('follower');
 
       clock.advance(1); // exactly one TTL old: stale
-      const next = await a.coordinator.load(signal);
+      const next = await settled(a.coordinator.load(signal));
       expect(a.loader.loads).toHaveLength(2);
       expect(next.confirmedAt).toBe(clock.now());
       expect(a.coordinator.role).toBe('leader');
@@ -200,7 +212,7 @@ describe('FleetCoordinator', () => {
       const loading = a.coordinator.load(signal);
       await flush();
       gate.fail(new Error('Infisical answered 500'));
-      await expect(loading).rejects.toThrow('Infisical answered 500');
+      await expect(settled(loading)).rejects.toThrow('Infisical answered 500');
       await flush();
       expect(messages).toEqual([{ from: expect.any(String), fetchedAt: 0, quiet: true }]);
       expect(server.value(KEYS.backoff)).toBeUndefined();
@@ -212,7 +224,7 @@ describe('FleetCoordinator', () => {
     it('a snapshot younger than the TTL is validated like an answer, without any Infisical read or lease', async () => {
       seedSnapshot(clock.now() - 1000);
       const b = instance();
-      const snapshot = await b.coordinator.load(signal);
+      const snapshot = await settled(b.coordinator.load(signal));
       expect(snapshot.confirmedAt).toBe(clock.now() - 1000);
       expect(b.loader.loads).toEqual([]);
       expect(b.loader.validated).toEqual([{ answer: ANSWER, source: 'infisical', confirmedAt: clock.now() - 1000 }]);
@@ -231,7 +243,7 @@ describe('FleetCoordinator', () => {
       await flush();
       expect(clock.pending).toEqual([WAIT]);
       gate.release();
-      const [led, followed] = await Promise.all([leading, following]);
+      const [led, followed] = await settled(Promise.all([leading, following]));
       expect(followed.confirmedAt).toBe(led.confirmedAt);
       expect(b.loader.loads).toEqual([]);
       expect(b.coordinator.role).toBe('follower');
@@ -246,12 +258,12 @@ describe('FleetCoordinator', () => {
       const b = instance({
         redis: delegate(real, {
           setIfAbsent: async (key, value, ttlMs) => {
-            await a.coordinator.load(signal); // the holder reads and publishes while this SET NX is on its way
+            await settled(a.coordinator.load(signal)); // the holder reads and publishes while this SET NX is on its way
             return real.setIfAbsent(key, value, ttlMs);
           },
         }),
       });
-      const snapshot = await b.coordinator.load(signal);
+      const snapshot = await settled(b.coordinator.load(signal));
       expect(snapshot.confirmedAt).toBe(clock.now());
       expect(b.loader.loads).toEqual([]);
       expect(clock.pending).toEqual([]);
@@ -267,7 +279,7 @@ describe('FleetCoordinator', () => {
       await flush();
       expect(b.loader.loads).toEqual([]);
       clock.advance(1);
-      const snapshot = await loading;
+      const snapshot = await settled(loading);
       expect(b.loader.loads).toHaveLength(1);
       expect(snapshot.confirmedAt).toBe(clock.now());
       expect(b.coordinator.role).toBe('leader');
@@ -281,7 +293,7 @@ describe('FleetCoordinator', () => {
       await flush();
       seedSnapshot(clock.now());
       clock.advance(WAIT);
-      expect((await loading).confirmedAt).toBe(clock.now() - WAIT);
+      expect((await settled(loading)).confirmedAt).toBe(clock.now() - WAIT);
       expect(b.loader.loads).toEqual([]);
     });
 
@@ -295,8 +307,8 @@ describe('FleetCoordinator', () => {
       const following = b.coordinator.load(signal);
       await flush();
       gate.fail(new Error('boom'));
-      await expect(leading).rejects.toThrow('boom');
-      expect((await following).confirmedAt).toBe(clock.now());
+      await expect(settled(leading)).rejects.toThrow('boom');
+      expect((await settled(following)).confirmedAt).toBe(clock.now());
       expect(b.loader.loads).toHaveLength(1);
       expect(clock.pending).toEqual([]);
     });
@@ -311,7 +323,7 @@ describe('FleetCoordinator', () => {
       await flush();
       expect(clock.pending).toEqual([WAIT]);
       await server.connect().publish(KEYS.channel, JSON.stringify({ from: 'another-instance', fetchedAt: 0, quiet: true }));
-      await loading;
+      await settled(loading);
       expect(clock.pending).toEqual([]);
       expect(b.notices).toEqual([]);
     });
@@ -325,13 +337,13 @@ describe('FleetCoordinator', () => {
       await flush();
       const limited = new InfisicalRateLimitError(TARGET, 30);
       gate.fail(limited);
-      await expect(leading).rejects.toBe(limited);
+      await expect(settled(leading)).rejects.toBe(limited);
       expect(server.value(KEYS.backoff)).toBe(String(clock.now() + 30_000));
       expect(server.pttl(KEYS.backoff)).toBe(30_000);
 
       const b = instance();
       clock.advance(10_500);
-      const refused = await b.coordinator.load(signal).catch((e: unknown) => e);
+      const refused = await settled(b.coordinator.load(signal)).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(InfisicalRateLimitError);
       expect((refused as InfisicalRateLimitError).retryAfterSeconds).toBe(20);
       expect((refused as InfisicalRateLimitError).target).toBe(TARGET);
@@ -345,7 +357,7 @@ describe('FleetCoordinator', () => {
       const leading = a.coordinator.load(signal);
       await flush();
       gate.fail(new InfisicalRateLimitError(TARGET, undefined));
-      await expect(leading).rejects.toBeInstanceOf(InfisicalRateLimitError);
+      await expect(settled(leading)).rejects.toBeInstanceOf(InfisicalRateLimitError);
       expect(server.pttl(KEYS.backoff)).toBe(60_000);
       expect(server.value(KEYS.backoff)).toBe(String(clock.now() + 60_000));
     });
@@ -353,26 +365,26 @@ describe('FleetCoordinator', () => {
     it('the stored instant is what counts: at it, or past it, the instance reads again', async () => {
       const b = instance();
       server.seed(KEYS.backoff, String(clock.now()), TTL);
-      await b.coordinator.load(signal);
+      await settled(b.coordinator.load(signal));
       expect(b.loader.loads).toHaveLength(1);
       server.seed(KEYS.backoff, 'Infinity', TTL);
       b.coordinator.readUpstreamNext();
-      await b.coordinator.load(signal);
+      await settled(b.coordinator.load(signal));
       expect(b.loader.loads).toHaveLength(2);
       server.seed(KEYS.backoff, String(clock.now() + 1), TTL);
       b.coordinator.readUpstreamNext();
-      await expect(b.coordinator.load(signal)).rejects.toMatchObject({ retryAfterSeconds: 1 });
+      await expect(settled(b.coordinator.load(signal))).rejects.toMatchObject({ retryAfterSeconds: 1 });
     });
 
     it('the back-off applies to a read forced by a webhook too', async () => {
       const b = instance();
       server.seed(KEYS.backoff, String(clock.now() + 5_000), 5_000);
       b.coordinator.readUpstreamNext();
-      await expect(b.coordinator.load(signal)).rejects.toBeInstanceOf(InfisicalRateLimitError);
+      await expect(settled(b.coordinator.load(signal))).rejects.toBeInstanceOf(InfisicalRateLimitError);
       expect(b.loader.loads).toEqual([]);
       clock.advance(5_000);
       seedSnapshot(clock.now());
-      await b.coordinator.load(signal); // the forced read was used up by the refused attempt
+      await settled(b.coordinator.load(signal)); // the forced read was used up by the refused attempt
       expect(b.loader.loads).toEqual([]);
     });
   });
@@ -388,7 +400,7 @@ describe('FleetCoordinator', () => {
       server.commands.length = 0;
       a.coordinator.readUpstreamNext();
       clock.advance(1000);
-      const snapshot = await a.coordinator.load(signal);
+      const snapshot = await settled(a.coordinator.load(signal));
       expect(a.loader.loads).toHaveLength(1);
       expect(snapshot.confirmedAt).toBe(clock.now());
       expect(published().fetchedAt).toBe(clock.now());
@@ -399,7 +411,7 @@ describe('FleetCoordinator', () => {
       expect(b.notices).toEqual([clock.now()]);
       expect(a.notices).toEqual([]); // its own notice
 
-      await a.coordinator.load(signal); // once only: the next load follows again
+      await settled(a.coordinator.load(signal)); // once only: the next load follows again
       expect(a.loader.loads).toHaveLength(1);
     });
   });
@@ -452,7 +464,7 @@ describe('FleetCoordinator', () => {
       seed();
       const a = instance();
       expect(await a.coordinator.bootstrap()).toBeUndefined();
-      const snapshot = await a.coordinator.load(signal);
+      const snapshot = await settled(a.coordinator.load(signal));
       expect(a.loader.validated).toEqual([]);
       expect(a.loader.loads).toHaveLength(1);
       expect(snapshot.confirmedAt).toBe(clock.now());
@@ -467,8 +479,8 @@ describe('FleetCoordinator', () => {
     it('with Redis down each instance reads Infisical itself (logged once), and rejoins when Redis answers', async () => {
       const a = instance();
       server.stop();
-      const first = await a.coordinator.load(signal);
-      await a.coordinator.load(signal);
+      const first = await settled(a.coordinator.load(signal));
+      await settled(a.coordinator.load(signal));
       expect(first.confirmedAt).toBe(clock.now());
       expect(a.loader.loads).toEqual([
         { signal, options: { diagnose: false } },
@@ -479,25 +491,25 @@ describe('FleetCoordinator', () => {
       expect(server.keys()).toEqual([]);
 
       server.start();
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       expect(a.coordinator.role).toBe('leader');
       expect(a.logger.of('log')).toEqual([REJOINED]);
       expect(published().fetchedAt).toBe(clock.now());
-      await a.coordinator.load(signal); // rejoined once
+      await settled(a.coordinator.load(signal)); // rejoined once
       expect(a.logger.of('log')).toEqual([REJOINED]);
 
       server.stop();
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       expect(a.logger.of('warn')).toEqual([REDIS_DOWN, REDIS_DOWN]); // a new outage is logged again
     });
 
     it('an instance back from an outage that finds a fresh snapshot rejoins as a follower', async () => {
       const a = instance();
       server.stop();
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       server.start();
       seedSnapshot(clock.now());
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       expect(a.coordinator.role).toBe('follower');
       expect(a.logger.of('log')).toEqual([REJOINED]);
     });
@@ -514,7 +526,7 @@ describe('FleetCoordinator', () => {
           },
         }),
       });
-      await b.coordinator.load(signal);
+      await settled(b.coordinator.load(signal));
       expect(b.loader.loads).toHaveLength(1);
       expect(clock.pending).toEqual([]);
       expect(b.coordinator.role).toBe('standalone');
@@ -528,7 +540,7 @@ describe('FleetCoordinator', () => {
       server.stop();
       const limited = new InfisicalRateLimitError(TARGET, 30);
       gate.fail(limited);
-      await expect(leading).rejects.toBe(limited);
+      await expect(settled(leading)).rejects.toBe(limited);
       server.start();
       expect(server.value(KEYS.backoff)).toBeUndefined();
       expect(a.logger.of('warn')).toEqual([REDIS_DOWN]);
@@ -538,7 +550,7 @@ describe('FleetCoordinator', () => {
       const a = instance();
       const odd = new TypeError('unexpected');
       server.failNextWith(odd, 'GET');
-      await expect(a.coordinator.load(signal)).rejects.toBe(odd);
+      await expect(settled(a.coordinator.load(signal))).rejects.toBe(odd);
       expect(a.loader.loads).toEqual([]);
       expect(a.logger.lines).toEqual([]);
     });
@@ -547,7 +559,7 @@ describe('FleetCoordinator', () => {
       const a = instance();
       server.stop();
       a.coordinator.readUpstreamNext();
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       expect(a.loader.loads).toHaveLength(1);
       expect(a.coordinator.role).toBe('standalone');
       expect(server.commands).toEqual([`GET ${KEYS.backoff}`]);
@@ -572,23 +584,23 @@ describe('FleetCoordinator', () => {
       const a = instance();
       server.stop();
       await expect(a.listen()).rejects.toBeInstanceOf(RedisUnavailableError);
-      await a.coordinator.load(signal); // still down: no subscription
+      await settled(a.coordinator.load(signal)); // still down: no subscription
       server.start();
       expect(server.subscriberCount(KEYS.channel)).toBe(0);
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       await flush();
       expect(server.subscriberCount(KEYS.channel)).toBe(1);
       await server.connect().publish(KEYS.channel, JSON.stringify({ from: 'other', fetchedAt: 1 }));
       await flush();
       expect(a.notices).toHaveLength(1);
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       await flush();
       expect(server.subscriberCount(KEYS.channel)).toBe(1);
     });
 
     it('without a listener nothing is subscribed', async () => {
       const a = instance();
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       await flush();
       expect(server.commands.filter((c) => c.startsWith('SUBSCRIBE'))).toEqual([]);
     });
@@ -599,10 +611,10 @@ describe('FleetCoordinator', () => {
       await expect(a.listen()).rejects.toBeInstanceOf(RedisUnavailableError);
       server.start();
       server.failNextWith(new RedisUnavailableError('Redis did not answer within 1000 ms'), 'SUBSCRIBE');
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       await flush();
       expect(server.subscriberCount(KEYS.channel)).toBe(0);
-      await a.coordinator.load(signal);
+      await settled(a.coordinator.load(signal));
       await flush();
       expect(server.subscriberCount(KEYS.channel)).toBe(1);
     });
@@ -639,7 +651,7 @@ describe('FleetCoordinator', () => {
       await flush();
       expect(clock.pending).toEqual([WAIT]);
       await b.coordinator.close();
-      await loading;
+      await settled(loading);
       expect(clock.pending).toEqual([]);
       expect(b.redis.closed).toBe(true);
     });
