@@ -31,14 +31,16 @@ describe('fleet parts', () => {
     expect(fleetKeys('p', binding('prod'))).toMatchObject({ snapshot: prod.snapshot, channel: prod.channel });
   });
 
-  it('the key names are fixed: instances of different versions that read the same sources share them', () => {
-    const keys = fleetKeys('nestjs-infisical', { siteUrl: 'https://app.infisical.com', sources: [{ projectId: 'p1', environment: 'prod', secretPath: '/' }] });
-    const base = 'nestjs-infisical:cc5693c55083b0965c7a082a';
-    expect({ ...keys, lease: keys.lease(29_000_000) }).toEqual({
+  it('snapshot, back-off, channel and leases share one base per prefix and binding', () => {
+    const keys = fleetKeys('shop', binding('prod'));
+    const base = keys.snapshot.replace(/:snapshot$/, '');
+    expect(base).toMatch(/^shop:[0-9a-f]{24}$/);
+    expect({ ...keys, lease: [keys.lease(0), keys.lease(29_000_000)] }).toEqual({
       snapshot: `${base}:snapshot`,
       backoff: `${base}:backoff`,
       channel: `${base}:refresh`,
-      lease: `${base}:lease:29000000`,
+      lease: [`${base}:lease:0`, `${base}:lease:29000000`],
     });
+    expect(fleetKeys('other', binding('prod')).snapshot).toBe(keys.snapshot.replace(/^shop:/, 'other:'));
   });
 });
