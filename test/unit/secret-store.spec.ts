@@ -343,7 +343,7 @@ describe('SecretStore: refresh triggers', () => {
 describe('SecretStore: shutdown', () => {
   it('onModuleDestroy closes once: stops the scheduler and runs the closers', async () => {
     const { store, scheduler, state } = setup();
-    const closer = jest.fn();
+    const closer = jest.fn<() => void>();
     store.onClose(closer);
     store.onModuleDestroy();
     store.onModuleDestroy();

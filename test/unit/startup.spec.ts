@@ -69,7 +69,7 @@ describe('loadAtStartup: the first answer', () => {
     const { deps, clock } = setup(loader, { timeoutMs: 4_000 });
     const setTimeout = jest.spyOn(clock, 'setTimeout');
     const run = settle(loadAtStartup(deps));
-    expect(setTimeout).toHaveBeenCalledWith(expect.any(Function), 4_000, { keepAlive: true });
+    expect(setTimeout.mock.calls[0]).toEqual([expect.any(Function), 4_000, { keepAlive: true }]);
     loader.pending[0]!.resolve(fresh);
     expect((await run).value).toEqual({ snapshot: fresh });
   });

@@ -9,10 +9,10 @@ import { SHUTDOWN_REVOKE_BUDGET_MS } from '../infisical.defaults.js';
 import type { InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
 import { ChangeFanout, type SecretChangeListener } from './change-fanout.js';
 import type { SecretSnapshot } from './secret-snapshot.js';
-import type { SecretStoreParts } from './secret-store.parts.js';
+import type { SecretStoreParts } from './secret-store-parts.interface.js';
 
 export type { SecretChangeListener } from './change-fanout.js';
-export type { SecretStoreParts } from './secret-store.parts.js';
+export type { SecretStoreParts } from './secret-store-parts.interface.js';
 
 /**
  * The configuration loaded from Infisical, as application code reads it:

@@ -1,5 +1,5 @@
 import type { ConfigPublisher } from '../../../src/infisical/config/config.publisher.js';
-import type { NamespaceChange } from '../../../src/infisical/config/namespace.registry.js';
+import type { NamespaceChange } from '../../../src/infisical/config/secret-namespace.definition.js';
 
 /** A ConfigPublisher that records what it was asked to publish, in order. */
 export class RecordingPublisher {
