@@ -116,6 +116,17 @@ describe('SecretLoader.load', () => {
     expect(h.redactor.redact('candidate-value old-served-value')).toBe('[REDACTED] [REDACTED]');
   });
 
+  it('registers the values as a new generation of secret values, forgotten after a few newer ones', async () => {
+    const h = harness();
+    h.redactor.add('credentials', 'client-secret-1');
+    h.api.lists = listOf({ A: 'first-answer-value' });
+    await h.loader.load(h.signal, { diagnose: false });
+    for (let i = 0; i < 3; i++) h.redactor.replace('secrets', [`newer-value-${i}`]);
+    expect(h.redactor.redact('first-answer-value')).toBe('[REDACTED]');
+    h.redactor.replace('secrets', ['newest-value']);
+    expect(h.redactor.redact('first-answer-value client-secret-1')).toBe('first-answer-value [REDACTED]');
+  });
+
   it('reports duplicate and dropped keys by name, per source', async () => {
     const h = harness({ sources: [base, app] });
     h.api.lists = bySource({
