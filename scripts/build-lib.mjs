@@ -7,8 +7,8 @@
  *   README.md           package/README.md, each `<!-- include README.md: ## Heading -->` line replaced by that section
  *                       of the repository README (up to the next heading of the same or a higher level)
  *   LICENSE             copied
- *   lib/                src/infisical compiled once, to CommonJS, with declarations (tsconfig.lib.json);
- *                       lib/package.json says "type": "commonjs"
+ *   lib/                src/infisical compiled once, to CommonJS, with declarations (tsconfig.lib.json) from which
+ *                       what is marked `@internal` is left out; lib/package.json says "type": "commonjs"
  *
  * The package is staged rather than packed from the repository root because consumers install a package's
  * `dependencies`: the sample app's (@nestjs/* 12, …) would put a second copy of Nest next to the consumer's own.
@@ -37,6 +37,7 @@ try {
 writeFileSync(join(out, 'lib', 'package.json'), json({ type: 'commonjs' }));
 
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+if (process.argv.includes('--check-declarations')) checkDeclarations();
 for (const field of REPOSITORY_ONLY_FIELDS) delete manifest[field];
 writeFileSync(join(out, 'package.json'), json(manifest));
 copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
@@ -60,4 +61,32 @@ function packageReadme(template, readme) {
     }
     return lines.slice(start, end).join('\n').trimEnd();
   });
+}
+
+/**
+ * `node scripts/build-lib.mjs --check-declarations` (test/consumers/run.sh checks the same, slower, by type-checking
+ * the consumer applications): the declarations of the two entry points must compile as a consumer's build sees
+ * them (`skipLibCheck: false`, without the optional peers installed). A public declaration that names one marked
+ * `@internal` (left out of the declarations) fails the compilation; one that reaches an optional peer is refused.
+ */
+function checkDeclarations() {
+  const entries = [join(out, 'lib', 'index.d.ts'), join(out, 'lib', 'cli', 'index.d.ts')];
+  const flags = ['--ignoreConfig', '--noEmit', '--listFiles', '--skipLibCheck', 'false', '--strict', '--experimentalDecorators', '--types', 'node'];
+  const options = ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023'];
+  let files;
+  try {
+    files = execFileSync(process.execPath, [tsc, ...flags, ...options, ...entries], { cwd: root, encoding: 'utf8' }).split('\n');
+  } catch (error) {
+    console.error(`${error.stdout ?? ''}`.split('\n').filter((line) => !line.startsWith('/')).join('\n'));
+    console.error('build:lib: the declarations of lib/index.d.ts or lib/cli/index.d.ts do not compile on their own (see above)');
+    process.exit(1);
+  }
+  const peers = Object.entries(manifest.peerDependenciesMeta ?? {}).filter(([, meta]) => meta.optional).map(([name]) => name);
+  // node-redis 5 types live in its @redis/* packages.
+  const homes = (peer) => (peer === 'redis' ? ['/node_modules/redis/', '/node_modules/@redis/'] : [`/node_modules/${peer}/`]);
+  const reached = peers.filter((peer) => files.some((file) => homes(peer).some((home) => file.includes(home))));
+  if (reached.length) {
+    console.error(`build:lib: the public declarations reach the optional peer dependencies ${reached.join(', ')}`);
+    process.exit(1);
+  }
 }

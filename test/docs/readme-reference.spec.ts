@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { INFISICAL_ENV_VARIABLES } from '../../src/infisical/index.js';
+import { INFISICAL_ENV_VARIABLES } from '../../src/infisical/options/env-variables.js';
 
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 const optionsSource = readFileSync(fileURLToPath(new URL('../../src/infisical/interfaces/infisical-module-options.interface.ts', import.meta.url)), 'utf8');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { GeminiCredentials, INFISICAL_ENV_VARIABLES, InfisicalModule, InfisicalOptionsError, infisicalOptionsFromEnv } from '../../src/infisical/index.js';
+import { GeminiCredentials, InfisicalModule, InfisicalOptionsError, infisicalOptionsFromEnv } from '../../src/infisical/index.js';
+import { INFISICAL_ENV_VARIABLES } from '../../src/infisical/options/env-variables.js';
 import { resolveInfisicalOptions } from '../../src/infisical/options/options.resolver.js';
 import { HOSTILE_CLIENT_ID, HOSTILE_CLIENT_SECRET, hostileOptions } from '../support/hostile-server/index.js';
 import { LogCapture } from '../support/log-capture.js';

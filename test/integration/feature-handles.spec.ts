@@ -4,10 +4,9 @@ import {
   InfisicalConfigValidationError,
   InfisicalModule,
   SecretGroup,
-  getSecretGroupToken,
-  getSecretToken,
   type SecretRef,
 } from '../../src/infisical/index.js';
+import { getSecretGroupToken, getSecretToken } from '../../src/infisical/infisical.decorators.js';
 import { APP_DEV, APP_PROJECT_ID, APP_VALUES, createAppSeed } from '../support/fixtures/app-seed.js';
 import { optionsFor, rejectionOf, startInfisicalApp, type TestApp } from '../support/infisical-app.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';

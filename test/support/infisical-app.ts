@@ -12,10 +12,10 @@ import {
   InfisicalModule,
   NotionCredentials,
   SecretStore,
-  type CredentialClass,
   type InfisicalClock,
   type InfisicalModuleOptions,
 } from '../../src/infisical/index.js';
+import type { CredentialClass } from '../../src/infisical/interfaces/credential.interface.js';
 import { APP_PROJECT_ID } from './fixtures/app-seed.js';
 import { freePort } from './free-port.js';
 import { LogCapture } from './log-capture.js';

@@ -1,4 +1,4 @@
-import type { InfisicalClock, InfisicalTimer } from '../../src/infisical/index.js';
+import type { InfisicalClock, InfisicalTimer } from '../../src/infisical/interfaces/infisical-clock.interface.js';
 
 interface PendingTimer {
   id: number;

@@ -33,6 +33,7 @@ export interface ApiErrorAnswer {
 /**
  * Maps one non-2xx answer to the module's named error, from the status and Infisical's error envelope
  * (`{ reqId, statusCode, message, error }`). Pure: no I/O, no clock.
+ * @internal
  */
 export function mapApiError(answer: ApiErrorAnswer): InfisicalError {
   const { operation, status, body, target, sanitize } = answer;
@@ -90,7 +91,7 @@ export function mapApiError(answer: ApiErrorAnswer): InfisicalError {
   return new InfisicalRequestError(target, status, sanitize(detail), operation);
 }
 
-/** Maps an attempt that produced no answer (network, TLS, timeout, size, depth, redirect). */
+/** Maps an attempt that produced no answer (network, TLS, timeout, size, depth, redirect). @internal */
 export function mapHttpFailure(failure: HttpFailure, operation: ApiOperation, target: InfisicalTarget): InfisicalError {
   switch (failure.kind) {
     case 'cancelled':

@@ -59,6 +59,7 @@ class BodyTooLarge extends Error {}
  * Performs one HTTP attempt: the caller's signal and a per-attempt timeout cover connect, headers and the whole
  * body; the body is read up to `maxBytes`; redirects are never followed (a 3xx is a failure naming the origin it
  * points to, so a credential is never sent elsewhere); JSON deeper than `maxJsonDepth` is refused unparsed.
+ * @internal
  */
 export async function performRequest(request: HttpRequest, settings: HttpSettings): Promise<HttpResponse> {
   const { signal } = request;

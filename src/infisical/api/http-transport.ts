@@ -7,7 +7,7 @@ export type { HttpTransport, TransportRequest, TransportResponse } from './http-
 
 async function* noBody(): AsyncIterable<Uint8Array> {}
 
-/** Sends requests with a `fetch` function (`redirect: 'manual'`). */
+/** Sends requests with a `fetch` function (`redirect: 'manual'`). @internal */
 export function fetchTransport(fetchFn: typeof fetch): HttpTransport {
   return async (request) => {
     const response = await fetchFn(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual', signal: request.signal });
@@ -37,6 +37,7 @@ export interface TransportFacts {
  * `fetch` whenever anything has customised it or already paid for it; `node:http` only for Node's own, unused,
  * unobserved fetch — where both send the same request, and `node:http` skips the tens of milliseconds Node spends
  * loading fetch's HTTP stack on its first call (a cold start's cost).
+ * @internal
  */
 export function prefersFetch(facts: TransportFacts): boolean {
   return !facts.nodeOwnFetch || facts.undiciLoaded || facts.undiciObserved || facts.envProxy;
@@ -51,13 +52,13 @@ const UNDICI_REQUEST_CHANNEL = 'undici:request:create';
 
 let lastChecked: { fn: unknown; own: boolean } = { fn: undefined, own: false };
 
-/** Whether `fn` is Node's built-in `fetch` (recognised by its source; anything unrecognised counts as replaced). */
+/** Whether `fn` is Node's built-in `fetch` (recognised by its source; anything unrecognised counts as replaced). @internal */
 export function isNodeOwnFetch(fn: unknown): boolean {
   if (lastChecked.fn !== fn) lastChecked = { fn, own: typeof fn === 'function' && Function.prototype.toString.call(fn).includes(NODE_FETCH_MARKER) };
   return lastChecked.own;
 }
 
-/** The facts of this process, read now. */
+/** The facts of this process, read now. @internal */
 export function currentTransportFacts(): TransportFacts {
   return {
     nodeOwnFetch: isNodeOwnFetch(globalThis.fetch),
@@ -70,6 +71,7 @@ export function currentTransportFacts(): TransportFacts {
 /**
  * The transport for one request: the `fetch` option when set; otherwise `globalThis.fetch` as it is now, unless it
  * is Node's own, untouched fetch (see {@link prefersFetch}), which `node:http` replaces.
+ * @internal
  */
 export function transportFor(fetchOption: typeof fetch | undefined): HttpTransport {
   if (fetchOption) return fetchTransport(fetchOption);

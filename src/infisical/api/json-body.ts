@@ -13,6 +13,7 @@ const BACKSLASH = 0x5c;
 /**
  * Deepest nesting of arrays and objects in JSON text, scanning the bytes once (strings skipped). Stops as soon as
  * `limit` is exceeded, so a hostile body nested millions of levels deep costs one quick pass, never a parse.
+ * @internal
  */
 export function jsonDepthExceeds(bytes: Uint8Array, limit: number): boolean {
   let depth = 0;
@@ -33,7 +34,7 @@ export function jsonDepthExceeds(bytes: Uint8Array, limit: number): boolean {
   return false;
 }
 
-/** Parses a response body as JSON, refusing bodies nested deeper than `maxDepth`. */
+/** Parses a response body as JSON, refusing bodies nested deeper than `maxDepth`. @internal */
 export function parseJsonBody(bytes: Uint8Array, maxDepth: number): JsonBody {
   if (bytes.byteLength === 0) return { ok: false, problem: 'empty' };
   if (jsonDepthExceeds(bytes, maxDepth)) return { ok: false, problem: 'too-deep' };

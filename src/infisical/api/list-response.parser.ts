@@ -23,7 +23,7 @@ export interface ParsedList {
 }
 
 
-/** Keys that would reach an object's prototype machinery if used as property names. */
+/** Keys that would reach an object's prototype machinery if used as property names. @internal */
 export const UNUSABLE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 interface Item extends FetchedSecret {
@@ -58,6 +58,7 @@ function parseItem(item: unknown, imported: boolean, fallback: { environment: st
  * - a key listed twice in one folder keeps its first entry (reported in `duplicateKeys`);
  * - hidden values (`secretValueHidden`) are left out and reported in `hiddenKeys`;
  * - `__proto__`, `constructor` and `prototype` are left out (reported in `droppedKeys`).
+ * @internal
  */
 export function parseListResponse(body: unknown, folder: { environment: string; secretPath: string }): ParsedList {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { secrets?: unknown }).secrets)) {

@@ -16,6 +16,7 @@ const seconds = (value: unknown) => (typeof value === 'number' && Number.isFinit
  * Validates a login / renewal answer (`{ accessToken, expiresIn, accessTokenMaxTTL, tokenType }`): an answer
  * without a usable token (null, missing, not a string, containing whitespace or control characters) is not an
  * Infisical answer.
+ * @internal
  */
 export function parseLoginAnswer(body: unknown, operation: 'login' | 'renew'): LoginAnswer {
   const answer = body as { accessToken?: unknown; expiresIn?: unknown; accessTokenMaxTTL?: unknown } | null;

@@ -30,6 +30,7 @@ const TLS: Record<string, string> = {
  * A transport failure (fetch's `TypeError` with its `cause`, or a `node:http` error with its own `code`) in a few
  * words with its code — `connection refused (ECONNREFUSED)`, `TLS handshake failed: the server does not speak TLS on
  * that port (ERR_SSL_WRONG_VERSION_NUMBER)` — never the library's raw text (OpenSSL messages, stack frames).
+ * @internal
  */
 export function describeNetworkError(error: unknown): { kind: NetworkFailureKind; detail: string } {
   type Described = { code?: unknown; message?: unknown; cause?: Described } | undefined;

@@ -74,5 +74,6 @@ function send(request: TransportRequest, retryStale: boolean): Promise<Transport
  * and brotli answers are decoded; a kept-alive connection that turns out closed before any answer is retried once on
  * a new one. Used instead of Node's own `fetch` when nothing has customised it (see `transportFor`): the requests are
  * the same, without loading fetch's HTTP stack on a cold start.
+ * @internal
  */
 export const nodeHttpTransport: HttpTransport = (request) => send(request, true);

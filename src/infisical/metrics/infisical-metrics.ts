@@ -24,7 +24,7 @@ interface Instruments {
   observe: BatchObservableCallback;
 }
 
-/** What the metrics of one registration are about, and what its gauges read at each collection (plain numbers). */
+/** What the metrics of one registration are about, and what its gauges read at each collection (plain numbers). @internal */
 export interface MetricsSubject {
   projectId: string;
   environment: string;
@@ -36,7 +36,7 @@ export interface MetricsSubject {
   now(): number;
 }
 
-/** One finished refresh, as the metrics record it. */
+/** One finished refresh, as the metrics record it. @internal */
 export interface RefreshMeasurement {
   result: 'success' | 'rejected' | 'failure';
   durationMs: number;
@@ -47,6 +47,7 @@ export interface RefreshMeasurement {
 /**
  * The metrics of one registration on the global OpenTelemetry meter provider (meter `nestjs-infisical`). Every
  * method is a no-op when `@opentelemetry/api` is not installed; the read path never touches metrics.
+ * @internal
  */
 export class InfisicalMetrics {
   readonly #instruments: Instruments | undefined;

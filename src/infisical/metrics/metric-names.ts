@@ -4,11 +4,13 @@
  * `error.type` for the kind of failure, and low-cardinality attribute values only (never a key or a value).
  */
 
-/** Name (and version) of the meter. */
+/** Name (and version) of the meter. @internal */
 export const METER_NAME = 'nestjs-infisical';
 
+/** What kind of instrument a definition describes. @internal */
 export type InstrumentKind = 'counter' | 'histogram' | 'gauge';
 
+/** One instrument of the meter: name, kind, unit, description and attributes. @internal */
 export interface InstrumentDefinition {
   name: string;
   kind: InstrumentKind;
@@ -18,14 +20,20 @@ export interface InstrumentDefinition {
   attributes: readonly string[];
 }
 
+/** Attribute names (OpenTelemetry's `error.type`, the module's own under `infisical.`). @internal */
 export const ATTR_PROJECT = 'infisical.project.id';
+/** @internal */
 export const ATTR_ENVIRONMENT = 'infisical.environment';
+/** @internal */
 export const ATTR_REFRESH_RESULT = 'infisical.refresh.result';
+/** @internal */
 export const ATTR_ERROR_TYPE = 'error.type';
+/** @internal */
 export const ATTR_WEBHOOK_OUTCOME = 'infisical.webhook.outcome';
+/** @internal */
 export const ATTR_FLEET_ROLE = 'infisical.fleet.role';
 
-/** The instruments, keyed by what they measure. */
+/** The instruments, keyed by what they measure. @internal */
 export const INSTRUMENTS = {
   refreshes: {
     name: 'infisical.refresh.count',
@@ -85,5 +93,7 @@ export const INSTRUMENTS = {
   },
 } as const satisfies Record<string, InstrumentDefinition>;
 
+/** What became of a webhook delivery (`infisical.webhook.outcome`). @internal */
 export type WebhookOutcome = 'refresh' | 'ignored' | 'rejected';
+/** The role of this instance in the fleet (`infisical.fleet.role`). @internal */
 export type FleetRole = 'leader' | 'follower' | 'standalone';

@@ -1,7 +1,7 @@
 import type { Meter, MetricsAPI } from '@opentelemetry/api';
 import { METER_NAME } from './metric-names.js';
 
-/** The part of `@opentelemetry/api` the module uses: the global meter provider and the API's own no-op meter. */
+/** The part of `@opentelemetry/api` the module uses: the global meter provider and the API's own no-op meter. @internal */
 export interface OtelMetricsModule {
   metrics: Pick<MetricsAPI, 'getMeterProvider' | 'getMeter'>;
   createNoopMeter(): Meter;
@@ -15,7 +15,7 @@ export interface OtelMetricsModule {
  */
 const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 
-/** Whether an OpenTelemetry SDK has registered anything with `@opentelemetry/api` 1.x in this process. Cheap. */
+/** Whether an OpenTelemetry SDK has registered anything with `@opentelemetry/api` 1.x in this process. Cheap. @internal */
 export function otelRegistrationSeen(): boolean {
   return OTEL_API_GLOBAL in globalThis;
 }
@@ -25,7 +25,7 @@ function hasMeterProvider(api: OtelMetricsModule): boolean {
   return api.metrics.getMeterProvider().getMeter(METER_NAME) !== api.createNoopMeter();
 }
 
-/** Finds the global meter provider through `@opentelemetry/api`, imported on first need (see {@link loadMetricsApi}). */
+/** Finds the global meter provider through `@opentelemetry/api`, imported on first need (see {@link loadMetricsApi}). @internal */
 export interface MetricsApiLoader {
   /**
    * Whether a meter provider is registered, as far as is known without importing the API: false while no SDK has
@@ -36,7 +36,7 @@ export interface MetricsApiLoader {
   loadMetricsApi(): Promise<OtelMetricsModule['metrics'] | undefined>;
 }
 
-/** A loader over `importApi` (the dynamic import) and `registrationSeen` (the cheap check before it). */
+/** A loader over `importApi` (the dynamic import) and `registrationSeen` (the cheap check before it). @internal */
 export function createMetricsApiLoader(importApi: () => Promise<OtelMetricsModule>, registrationSeen: () => boolean = otelRegistrationSeen): MetricsApiLoader {
   let importing: Promise<OtelMetricsModule | undefined> | undefined;
   let imported: OtelMetricsModule | undefined;
@@ -56,7 +56,7 @@ export function createMetricsApiLoader(importApi: () => Promise<OtelMetricsModul
 
 const loader = createMetricsApiLoader(() => import('@opentelemetry/api'));
 
-/** Whether an OpenTelemetry SDK has registered a global meter provider in this process (see {@link MetricsApiLoader}). */
+/** Whether an OpenTelemetry SDK has registered a global meter provider in this process (see {@link MetricsApiLoader}). @internal */
 export function meterProviderRegistered(): boolean {
   return loader.meterProviderRegistered();
 }
@@ -66,6 +66,7 @@ export function meterProviderRegistered(): boolean {
  * `metrics.getMeterProvider()`. `@opentelemetry/api` is an optional peer dependency, imported on first use and only
  * once an SDK has registered something with it (so it is loaded already): a process without an SDK imports nothing
  * and pays nothing at start-up, and the module records nothing.
+ * @internal
  */
 export function loadMetricsApi(): Promise<OtelMetricsModule['metrics'] | undefined> {
   return loader.loadMetricsApi();

@@ -8,6 +8,7 @@ const METHOD_NAMES = AUTH_METHODS.map((m) => m.method).join(', ');
  * Which login method the environment selects: `INFISICAL_AUTH_METHOD`, else Token Auth when only `INFISICAL_TOKEN`
  * is set, else Universal Auth. Reports an unknown method and every login variable the method does not read (a
  * client secret beside `gcp-id-token`, say), and the variables the method needs.
+ * @internal
  */
 export function authMethodFromEnv(read: (name: string) => string | undefined, problems: InfisicalOptionProblem[]): AuthMethodInfo | undefined {
   const bad = (variable: string, problem: string) => problems.push({ option: 'auth', variable, problem });

@@ -14,7 +14,7 @@ export interface AuthMethodInfo {
   variables: readonly string[];
 }
 
-/** Every login method, in the order messages list them. */
+/** Every login method, in the order messages list them. @internal */
 export const AUTH_METHODS: readonly AuthMethodInfo[] = [
   { option: 'universalAuth', method: 'universal-auth', label: 'Universal Auth', path: '/api/v1/auth/universal-auth/login', variables: ['INFISICAL_CLIENT_ID', 'INFISICAL_CLIENT_SECRET'] },
   { option: 'gcpIdToken', method: 'gcp-id-token', label: 'GCP ID Token Auth', path: '/api/v1/auth/gcp-auth/login', variables: ['INFISICAL_IDENTITY_ID'] },
@@ -25,9 +25,12 @@ export const AUTH_METHODS: readonly AuthMethodInfo[] = [
   { option: 'token', method: 'token', label: 'Token Auth', path: undefined, variables: ['INFISICAL_TOKEN'] },
 ];
 
-/** Every variable that selects or feeds a login method. */
+/** Every variable that selects or feeds a login method. @internal */
 export const AUTH_VARIABLES: readonly string[] = [...new Set(AUTH_METHODS.flatMap((m) => m.variables))];
 
+/** The login method of an `auth` option key (`gcpIdToken`). @internal */
 export const authMethodByOption = (option: string) => AUTH_METHODS.find((m) => m.option === option);
+/** The login method of an `INFISICAL_AUTH_METHOD` value (`gcp-id-token`). @internal */
 export const authMethodByName = (method: string) => AUTH_METHODS.find((m) => m.method === method);
+/** The facts of a resolved login method. @internal */
 export const authMethodInfo = (method: ResolvedAuth['method']) => AUTH_METHODS.find((m) => m.method === method)!;

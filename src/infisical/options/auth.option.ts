@@ -8,7 +8,7 @@ const TOKEN = /^[\x21-\x7e]+$/;
 const SHAPES = AUTH_METHODS.map((m) => m.option).join(', ');
 const SHAPE_HINT = `{ <method>: { … } } with one method of ${SHAPES} — e.g. { gcpIdToken: { identityId } } or { universalAuth: { clientId, clientSecret } }`;
 
-/** Validates `auth` (exactly one method); `undefined` when absent and not required. */
+/** Validates `auth` (exactly one method); `undefined` when absent and not required. @internal */
 export function resolveAuth(reader: OptionReader, value: unknown, required: boolean): ResolvedAuth | undefined {
   if (value === undefined) {
     if (required) reader.bad('auth', `is required when Infisical is enabled — ${SHAPE_HINT} (INFISICAL_AUTH_METHOD, INFISICAL_CLIENT_ID / INFISICAL_CLIENT_SECRET)`);

@@ -1,7 +1,7 @@
 /** How an `INFISICAL_*` variable's text becomes an option value. */
 export type EnvVariableKind = 'boolean' | 'integer' | 'text' | 'secret' | 'list' | 'paths' | 'method';
 
-/** Stands for the `auth` option key of the method `INFISICAL_AUTH_METHOD` selects (`auth.<method>.identityId`). */
+/** Stands for the `auth` option key of the method `INFISICAL_AUTH_METHOD` selects (`auth.<method>.identityId`). @internal */
 export const METHOD_PLACEHOLDER = '<method>';
 
 /** One conventional variable: the option it sets and what it means (the README and `verify-infisical --help` show this table). */
@@ -13,7 +13,7 @@ export interface EnvVariable {
   description: string;
 }
 
-/** The conventional `INFISICAL_*` variables: the one table behind `infisicalOptionsFromEnv`, its errors and the CLI help. */
+/** The conventional `INFISICAL_*` variables: the one table behind `infisicalOptionsFromEnv`, its errors and the CLI help. @internal */
 export const INFISICAL_ENV_VARIABLES: readonly EnvVariable[] = [
   { variable: 'INFISICAL_ENABLED', option: 'enabled', kind: 'boolean', description: '`false`: no Infisical; configuration from env / .env / defaults (default true)' },
   { variable: 'INFISICAL_SITE_URL', option: 'siteUrl', kind: 'text', description: 'site root, e.g. https://eu.infisical.com (default https://app.infisical.com)' },
@@ -41,10 +41,7 @@ export const INFISICAL_ENV_VARIABLES: readonly EnvVariable[] = [
   { variable: 'INFISICAL_MIRROR_TO_PROCESS_ENV', option: 'mirrorToProcessEnv', kind: 'list', description: 'keys also written to process.env for libraries that read only process.env, comma-separated (off by default)' },
 ];
 
-/** Names of the conventional variables, in table order. */
-export const INFISICAL_ENVIRONMENT_VARIABLES: readonly string[] = INFISICAL_ENV_VARIABLES.map((v) => v.variable);
-
-/** The variable that sets `option` (`sources[2].secretPath` → `INFISICAL_SECRET_PATHS`), if one does. */
+/** The variable that sets `option` (`sources[2].secretPath` → `INFISICAL_SECRET_PATHS`), if one does. @internal */
 export function variableForOption(option: string): string | undefined {
   const root = option.replace(/\[\d+\].*$/, '');
   const generic = option.replace(/^auth\.[A-Za-z]+\./, `auth.${METHOD_PLACEHOLDER}.`);

@@ -1,6 +1,6 @@
 import type { InfisicalOptionProblem } from '../errors/options.error.js';
 
-/** How a rejected value is named in a message: its type or a short form, never a secret. */
+/** How a rejected value is named in a message: its type or a short form, never a secret. @internal */
 export function describeValue(value: unknown, secret = false): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';

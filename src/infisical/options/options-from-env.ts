@@ -18,7 +18,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 /**
- * Maps the conventional `INFISICAL_*` variables (see `INFISICAL_ENV_VARIABLES`) to module options and checks them,
+ * Maps the conventional `INFISICAL_*` variables (the README's table) to module options and checks them,
  * so that a bad value fails here, naming the variable first and then the option:
  * `useFactory: (config: ConfigService) => ({ ...infisicalOptionsFromEnv(config), schema: AppEnvironment })`.
  */

@@ -47,7 +47,7 @@ function keyList(reader: OptionReader, option: string, value: unknown): string[]
   return [...new Set(value as string[])];
 }
 
-/** Applies defaults and validates; throws one {@link InfisicalOptionsError} naming every wrong option. */
+/** Applies defaults and validates; throws one {@link InfisicalOptionsError} naming every wrong option. @internal */
 export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefined | null): ResolvedInfisicalOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InfisicalOptionsError([

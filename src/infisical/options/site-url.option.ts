@@ -4,6 +4,7 @@ import type { OptionReader } from './option-readers.js';
 /**
  * Validates `siteUrl`: an http(s) site root without credentials, query, fragment or `/api` (an empty string is
  * refused, not read as the default). A URL carrying `user:password@` is refused without repeating the credentials.
+ * @internal
  */
 export function resolveSiteUrl(reader: OptionReader, value: unknown): string {
   const hint = 'e.g. https://app.infisical.com or https://eu.infisical.com';

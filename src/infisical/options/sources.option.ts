@@ -20,6 +20,7 @@ function readPath(reader: OptionReader, name: string, value: unknown): string | 
 /**
  * The sources to read, in precedence order: `sources` when given (each entry inheriting the top-level values it
  * leaves out), otherwise one source made of the top-level options.
+ * @internal
  */
 export function resolveSources(reader: OptionReader, options: Record<string, unknown>, siteUrl: string, required: boolean): ResolvedSource[] {
   const base = {
