@@ -1,28 +1,37 @@
 /**
- * The token lifecycle of every login method in `node dist/main.js`, in real time with short token lifetimes
- * (access token 6 s, max TTL 10 s, refresh every 1 s): the app renews before expiry, logs in afresh (with a fresh
- * platform credential) before the max TTL runs out, and no request is ever refused.
+ * The token lifecycle of every login method in the sample app (AppModule configured only through the environment,
+ * as `node dist/main.js` is) with short token lifetimes (access token 6 s, max TTL 10 s, refresh every 1 s): the app
+ * renews before expiry, logs in afresh (with a fresh platform credential) before the max TTL runs out, and no request
+ * is ever refused. Token lifetimes, refresh intervals and back-off follow a ManualClock shared by the app, the local
+ * Infisical server and the platform fakes, so no test waits for real seconds; keyless-main.spec.ts runs the same
+ * logins in `node dist/main.js` itself.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Type } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess } from '../support/app-process.js';
 import { APP_DEV, APP_PROJECT_ID, appSeedSecrets, createAppSeed } from '../support/fixtures/app-seed.js';
-import { freePort } from '../support/free-port.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { AWS_TEST_PRINCIPAL } from '../support/keyless/fake-aws-credentials.server.js';
 import { startKeylessWorld, type KeylessWorld } from '../support/keyless/keyless-world.js';
 import { findLeaks } from '../support/log-capture.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { loadAppModule, SampleApp } from '../support/sample-app.js';
 
 const TOKEN_TTL = { accessTokenTTL: 6, accessTokenMaxTTL: 10 };
 const RENEW = '/api/v1/auth/token/renew';
 const LIST = '/api/v3/secrets/raw';
 
-describe('keyless token lifecycle in node dist/main.js (token TTL 6 s, max TTL 10 s)', () => {
+/** Clock time the app may take to reach what a test waits for (the real-time version polled for up to 20 s). */
+const LIMIT_MS = 30_000;
+
+describe('keyless token lifecycle in the sample app (token TTL 6 s, max TTL 10 s)', () => {
+  const clock = new ManualClock();
   let server: LocalInfisicalServer;
   let world: KeylessWorld;
-  let app: AppProcess | undefined;
+  let appModule: Type<unknown>;
+  let app: SampleApp | undefined;
   const cwd = mkdtempSync(join(tmpdir(), 'keyless-lifecycle-'));
   const jwtFile = join(cwd, 'ci-token');
 
@@ -46,11 +55,12 @@ describe('keyless token lifecycle in node dist/main.js (token TTL 6 s, max TTL 1
   ];
 
   beforeAll(async () => {
-    server = await LocalInfisicalServer.start({ seed: createAppSeed() });
-    world = await startKeylessWorld(server, Date.now, APP_DEV.id, TOKEN_TTL);
+    server = await LocalInfisicalServer.start({ seed: createAppSeed(), now: clock.now });
+    world = await startKeylessWorld(server, clock.now, APP_DEV.id, TOKEN_TTL);
+    appModule = await loadAppModule(cwd);
   });
-  afterEach(() => {
-    app?.kill();
+  afterEach(async () => {
+    await app?.close();
     app = undefined;
   });
   afterAll(async () => {
@@ -61,25 +71,27 @@ describe('keyless token lifecycle in node dist/main.js (token TTL 6 s, max TTL 1
 
   it.each(methods)('%s: renews, logs in afresh before the max TTL, never refused', async (_method, loginPath, env) => {
     server.clearRequests();
-    app = new AppProcess(await freePort(), env(), cwd);
-    await app.waitFor('/health/infisical', (r) => r.status === 200);
+    app = await SampleApp.start(appModule, env(), clock);
+    expect((await app.get('/health/infisical')).status).toBe(200);
     // a renewal before the token expires, then a fresh login (a fresh platform credential) before the max TTL
-    await app.waitFor('/health/infisical', () => server.requestsTo(loginPath).length >= 2 && server.requestsTo(RENEW).length >= 1, 200);
+    await app.advanceUntil(clock, () => server.requestsTo(loginPath).length >= 2 && server.requestsTo(RENEW).length >= 1, LIMIT_MS);
     const health = await app.get('/health/infisical');
     expect(health.body).toMatchObject({ status: 'ok', info: { infisical: { status: 'up', consecutiveFailures: 0 } } });
     expect(server.requests.filter((r) => r.status !== null && r.status !== 200).map((r) => `${r.path} ${r.status}`)).toEqual([]);
     expect(server.requestsTo(LIST).length).toBeGreaterThanOrEqual(6);
-    expect((await app.stop()).code).toBe(0);
-    expect(findLeaks(app.output, [...world.platformSecrets(), ...server.issuedAccessTokens(), ...appSeedSecrets()])).toEqual([]);
-  }, 30_000);
+    await app.close();
+    expect(clock.pending).toEqual([]); // a clean stop: no refresh or renewal left scheduled
+    expect(findLeaks(app.logs.text, [...world.platformSecrets(), ...server.issuedAccessTokens(), ...appSeedSecrets()])).toEqual([]);
+  });
 
   it('token: a deployed access token is renewed while its lifetime allows, never refused', async () => {
     server.clearRequests();
     const { INFISICAL_IDENTITY_ID: _, ...rest } = base();
-    app = new AppProcess(await freePort(), { ...rest, INFISICAL_TOKEN: server.mintAccessToken(APP_DEV.id, { ttlSeconds: 12 }).accessToken }, cwd);
-    await app.waitFor('/health/infisical', (r) => r.status === 200);
-    await app.waitFor('/health/infisical', () => server.requestsTo(RENEW).length >= 1, 100);
+    app = await SampleApp.start(appModule, { ...rest, INFISICAL_TOKEN: server.mintAccessToken(APP_DEV.id, { ttlSeconds: 12 }).accessToken }, clock);
+    expect((await app.get('/health/infisical')).status).toBe(200);
+    await app.advanceUntil(clock, () => server.requestsTo(RENEW).length >= 1, LIMIT_MS);
     expect(server.requests.filter((r) => r.status !== null && r.status !== 200).map((r) => `${r.path} ${r.status}`)).toEqual([]);
-    expect((await app.stop()).code).toBe(0);
-  }, 30_000);
+    await app.close();
+    expect(clock.pending).toEqual([]);
+  });
 });
