@@ -1,4 +1,4 @@
-import type { ResolvedAuth } from './resolved-options.js';
+import type { ResolvedAuth } from './resolved-auth.interface.js';
 
 /** One login method: its `auth` option key, its `INFISICAL_AUTH_METHOD` value and Infisical's name for it. */
 export interface AuthMethodInfo {

@@ -1,7 +1,7 @@
 import { describeValue, type OptionReader } from './option-readers.js';
 import { DEFAULT_KUBERNETES_TOKEN_PATH } from '../infisical.defaults.js';
 import { AUTH_METHODS, authMethodByOption } from './auth-methods.js';
-import type { ResolvedAuth } from './resolved-options.js';
+import type { ResolvedAuth } from './resolved-auth.interface.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOKEN = /^[\x21-\x7e]+$/;

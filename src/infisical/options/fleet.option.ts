@@ -1,5 +1,5 @@
 import { describeValue, type OptionReader } from './option-readers.js';
-import type { ResolvedAuth } from './resolved-options.js';
+import type { ResolvedAuth } from './resolved-auth.interface.js';
 
 /** Fleet coordination, resolved. */
 export interface ResolvedFleetOptions {

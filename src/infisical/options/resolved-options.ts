@@ -2,6 +2,7 @@ import type { InfisicalTarget } from '../interfaces/infisical-source.interface.j
 import type { ResolvedFleetOptions } from './fleet.option.js';
 import type { ResolvedWebhookOptions } from './webhook.option.js';
 import type { ConfigSchema } from '../interfaces/infisical-module-options.interface.js';
+import type { ResolvedAuth } from './resolved-auth.interface.js';
 
 /** One place to read, with every inherited value filled in. */
 export interface ResolvedSource extends InfisicalTarget {
@@ -9,14 +10,8 @@ export interface ResolvedSource extends InfisicalTarget {
   includeImports: boolean;
 }
 
-/** How to log in, after validation. */
-export type ResolvedAuth =
-  | { method: 'universal-auth'; clientId: string; clientSecret: string }
-  | { method: 'token'; accessToken: string }
-  | { method: 'gcp-id-token'; identityId: string }
-  | { method: 'kubernetes'; identityId: string; tokenPath: string }
-  | { method: 'oidc' | 'jwt'; identityId: string; jwt: string | undefined; jwtFile: string | undefined }
-  | { method: 'aws-iam'; identityId: string };
+/** How to log in, after validation (its own file, so that the `auth` and `fleet` readers need nothing else from here). */
+export type { ResolvedAuth } from './resolved-auth.interface.js';
 
 /** The options with every default applied, checked once at bootstrap. */
 export interface ResolvedInfisicalOptions {
