@@ -1,6 +1,9 @@
 /**
- * The compiled `verify-infisical` CLI (dist/, built by `pretest`) as a child process against the local Infisical
- * server: one fresh server per situation, all children in parallel, every output scanned for secrets.
+ * `verify-infisical` against the local Infisical server: one fresh server per situation, every output scanned for
+ * secrets. The situations run the CLI in this process (`runVerifyCli` with exactly the environment the bin would get,
+ * its working directory and captured output); the sample app (`node dist/main.js`, built by `pretest`) runs as a
+ * child process in the situations it shares with the CLI; the compiled bin itself runs as a child process in the
+ * tests of its wiring (shebang, exit code, stdout).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { runVerifyCli } from '../../src/infisical/cli/verify-cli.js';
 import {
   APP_DEV,
   APP_NO_READ,
@@ -96,8 +100,24 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs the compiled CLI with exactly `env` (plus PATH) in `cwd` (an empty directory unless given). */
-function runCli(args: readonly string[], env: Record<string, string>, cwd: string): Promise<CliRun> {
+/**
+ * Runs the CLI in this process with exactly `env` (plus PATH, as the bin's child process gets) in `cwd` (an empty
+ * directory unless given): what the bin does with `process.argv`, `process.env`, the working directory and its output.
+ */
+async function runCli(args: readonly string[], env: Record<string, string>, cwd: string): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runVerifyCli(args, {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    cwd,
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs the compiled bin (dist/) as a child process with exactly `env` (plus PATH) in `cwd`. */
+function runCliProcess(args: readonly string[], env: Record<string, string>, cwd: string): Promise<CliRun> {
   return runNode(CLI, args, env, cwd);
 }
 
@@ -412,7 +432,7 @@ const explanation = (run: CliRun) =>
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
     .replace(/http:\/\/127\.0\.0\.1:\d+/g, '<site>');
 
-describe('verify-infisical (compiled CLI, child processes)', () => {
+describe('verify-infisical (the CLI in-process, the sample app and the compiled bin as child processes)', () => {
   const outcomes = new Map<string, Outcome>();
 
   beforeAll(async () => {
@@ -449,7 +469,7 @@ describe('verify-infisical (compiled CLI, child processes)', () => {
     });
     await Promise.all(workers);
     await Promise.all(htmlSites.map((close) => close()));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -547,10 +567,10 @@ describe('verify-infisical (compiled CLI, child processes)', () => {
     expect(run.stderr).toBe('');
   });
 
-  it('--json reports a failure with its code, the failed step and the same exit code', async () => {
+  it('the compiled bin (child process) --json reports a failure with its code, the failed step and the same exit code', async () => {
     const server = await LocalInfisicalServer.start({ seed: seed() });
     try {
-      const run = await runCli([...APP_ARGS, '--json'], connection(server, APP_STAGING, 'dev'), workDir);
+      const run = await runCliProcess([...APP_ARGS, '--json'], connection(server, APP_STAGING, 'dev'), workDir);
       const report = JSON.parse(run.stdout) as { exitCode: number; error: { code: string; step: string; message: string }; steps: Array<{ status: string }> };
       expect(run.code).toBe(9);
       expect(report.exitCode).toBe(9);
@@ -563,9 +583,11 @@ describe('verify-infisical (compiled CLI, child processes)', () => {
     }
   });
 
-  it('--help documents the checks and every exit code', async () => {
-    const run = await runCli(['--help'], {}, workDir);
+  it('the compiled bin (child process, started through its shebang line) --help documents the checks and every exit code', async () => {
+    expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    const run = await runCliProcess(['--help'], {}, workDir);
     expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
     for (let code = 0; code <= 11; code++) expect(run.stdout).toMatch(new RegExp(`^\\s+${code}\\s+\\w+\\s+\\S`, 'm'));
     for (const check of ['options valid', 'site reachable', 'login', 'project reachable', 'environment exists', 'secret path exists', 'list secrets', 'required keys present', 'schema + credential rules', 'identity can read environment']) {
       expect(run.stdout).toContain(check);

@@ -84,7 +84,7 @@ export interface NodeRun {
   stderr: string;
 }
 
-/** Runs `node <script> <args>` with exactly `env` (plus PATH) in `cwd`; killed after 20 s. */
+/** Runs `node <script> <args>` with exactly `env` (plus PATH) in `cwd`; killed after 60 s. */
 export function runNode(script: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<NodeRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,7 +92,8 @@ export function runNode(script: string, args: readonly string[], env: Record<str
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // a child that never exits is killed (code null); generous, as parallel test files can slow a start-up several-fold
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
