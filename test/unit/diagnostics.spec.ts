@@ -45,6 +45,9 @@ describe('closestMatch', () => {
     expect(closestMatch('abcdef', ['axydef', 'abxdef'])).toBe('abxdef');
     expect(closestMatch('abcdef', ['axydef'])).toBe('axydef');
     expect(closestMatch('ab', ['xb'])).toBe('xb');
+    expect(closestMatch('dve', ['dev', 'dxvxe'])).toBe('dxvxe');
+    expect(closestMatch('ab', ['xa'])).toBeUndefined();
+    expect(closestMatch('ab', ['bx'])).toBeUndefined();
     expect(closestMatch('abcdefghi', ['xbcdefghy'])).toBe('xbcdefghy');
   });
 
