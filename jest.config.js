@@ -8,4 +8,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
+  // Every core: most of the suite's time is spent waiting on sockets and child processes, so two test files at once
+  // keep two cores busy. Parallel-safe: each file has its own servers on ports of its worker's block
+  // (test/support/free-port.ts), its own temp directories, and process.env changes stay in its worker process.
+  maxWorkers: '100%',
 };
