@@ -1,5 +1,5 @@
 /** createFleet and joinFleet on the in-memory Redis: what the options turn into, and how the store joins the fleet. */
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InfisicalRateLimitError } from '../../src/infisical/errors/transport.errors.js';
 import { createFleet, joinFleet, type FleetParts } from '../../src/infisical/fleet/attach-fleet.js';
 import { fleetKeys } from '../../src/infisical/fleet/fleet-keys.js';
@@ -131,6 +131,9 @@ describe('joinFleet', () => {
   beforeEach(() => {
     clock = new ManualClock();
     server = new FakeRedisServer(clock);
+  });
+  afterEach(() => {
+    expect(server.listenerErrors).toEqual([]);
   });
 
   async function joined() {

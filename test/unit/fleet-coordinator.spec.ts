@@ -1,5 +1,5 @@
 /** The fleet coordinator on an in-memory Redis and a ManualClock: lease, follow, wait, back-off, Redis loss, notices. */
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InfisicalRateLimitError } from '../../src/infisical/errors/transport.errors.js';
 import { FleetCoordinator, type FleetCoordinatorDependencies } from '../../src/infisical/fleet/fleet-coordinator.js';
 import { fleetKeys } from '../../src/infisical/fleet/fleet-keys.js';
@@ -121,6 +121,9 @@ describe('FleetCoordinator', () => {
   beforeEach(() => {
     clock = new ManualClock();
     server = new FakeRedisServer(clock);
+  });
+  afterEach(() => {
+    expect(server.listenerErrors).toEqual([]);
   });
 
   /** One instance of the fleet: its coordinator, loader, log, metrics and connection. */

@@ -49,6 +49,7 @@ describe('resolveFleet', () => {
     expect(read({}).fleet).toBeUndefined();
     expect(read({ redisUrl: 42 }).problems).toEqual([expect.stringMatching(/^fleet\.redisUrl must be a string \(got a value of type number\)/)]);
     expect(read({ redisUrl: 'http://10.0.0.3' }).problems).toEqual(['fleet.redisUrl must start with redis:// or rediss:// (INFISICAL_REDIS_URL)']);
+    expect(read({ redisUrl: 'http://proxy/redis://10.0.0.3' }).problems).toEqual(['fleet.redisUrl must start with redis:// or rediss:// (INFISICAL_REDIS_URL)']);
     expect(read({ redisUrl: ' redis://x' }).problems).toEqual([expect.stringContaining('fleet.redisUrl has leading or trailing whitespace')]);
   });
 

@@ -24,6 +24,8 @@ export class FakeRedisServer {
   readonly #subscribers = new Map<string, Set<(message: string) => void>>();
   #running = true;
   #failure: { error: unknown; command: string } | undefined;
+  /** What subscribers threw while handling a message (a real client would report it as an error). */
+  readonly listenerErrors: unknown[] = [];
   /** Every command received, as `NAME key [options]` (values are not recorded). */
   readonly commands: string[] = [];
 
@@ -106,7 +108,12 @@ export class FakeRedisServer {
     const listeners = [...(this.#subscribers.get(channel) ?? [])];
     for (const listener of listeners) {
       queueMicrotask(() => {
-        if (this.#running) listener(message);
+        if (!this.#running) return;
+        try {
+          listener(message);
+        } catch (error) {
+          this.listenerErrors.push(error);
+        }
       });
     }
     return listeners.length;
