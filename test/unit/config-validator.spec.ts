@@ -87,6 +87,7 @@ describe('ConfigValidator', () => {
     expect(notion?.fix).toContain('notion.so/my-integrations');
     expect(error.issues.find((i) => i.key === 'PORT')).toMatchObject({ kind: 'malformed', source: 'env' });
     expect(error.issues.find((i) => i.key === 'SENTRY_DSN')).toMatchObject({ kind: 'missing', messages: ['not set'] });
+    expect(error.issues.find((i) => i.key === 'DATABASE_URL')).toMatchObject({ kind: 'missing', source: undefined, messages: ['not set', 'expected: DATABASE_URL must be a string'] });
     expect(error.message).toContain('environment "dev"');
     expect(error.message).not.toContain('AIzaTOO-SHORT');
     expect(error.message).not.toContain(BAD_NOTION);
@@ -326,6 +327,14 @@ describe('ConfigValidator: fixes', () => {
     ]);
   });
 
+  it('a credential set nowhere is only "not set", with where to get it', async () => {
+    const validator = new ConfigValidator(undefined, [], [GeminiCredentials.definition], where);
+    const error = await issuesOf(validator.validate({ secrets: secrets({}), secretsSource: 'infisical', env: {} }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({ key: 'GEMINI_API_KEY', kind: 'missing', messages: ['not set'], fix: `add GEMINI_API_KEY to ${where}, or set it in the process environment / .env (get it from Google AI Studio → Get API key)` }),
+    ]);
+  });
+
   it('accepts well-formed credentials', async () => {
     const validator = new ConfigValidator(undefined, [], [GeminiCredentials.definition], where);
     const result = await validator.validate({ secrets: secrets({ GEMINI_API_KEY: GOOD_GEMINI }), secretsSource: 'infisical', env: {} });
@@ -369,6 +378,14 @@ describe('ConfigValidator: schema classes', () => {
     expect(error.issues[0]!.messages.join()).toContain('size must be an integer number');
   });
 
+  it('converts by the declared property type without @Type (implicit conversion)', async () => {
+    class Typed {
+      @IsInt() TIMEOUT!: number;
+    }
+    const result = await new ConfigValidator(Typed, [], [], where).validate({ secrets: undefined, secretsSource: 'infisical', env: { TIMEOUT: '30' } });
+    expect(result.values.TIMEOUT).toBe(30);
+  });
+
   it('schemaClassKeys reads decorated properties only when the constructor needs arguments', () => {
     class NeedsArguments {
       @IsString() DECORATED!: string;
@@ -383,5 +400,37 @@ describe('ConfigValidator: schema classes', () => {
       INITIALISED = 'i';
     }
     expect(schemaClassKeys(Both)).toEqual(['DECORATED', 'INITIALISED']);
+  });
+});
+
+describe('ConfigValidator: what the result holds', () => {
+  it('holds no entry for a declared key that is set nowhere and has no default', async () => {
+    const validator = new ConfigValidator(Schema, ['OPTIONAL_REQUIRED_LATER'], [], where);
+    const result = await validator.validate({
+      secrets: secrets({ DATABASE_URL: 'postgres://db', GEMINI_API_KEY: GOOD_GEMINI, OPTIONAL_REQUIRED_LATER: 'x' }),
+      secretsSource: 'infisical',
+      env: {},
+    });
+    expect(Object.keys(result.values).sort()).toEqual(['DATABASE_URL', 'GEMINI_API_KEY', 'OPTIONAL_REQUIRED_LATER', 'PORT']);
+    expect(Object.keys(result.keys).sort()).toEqual(['DATABASE_URL', 'GEMINI_API_KEY', 'OPTIONAL_REQUIRED_LATER', 'PORT']);
+  });
+
+  it('validates the environment alone with a Standard Schema when Infisical is disabled', async () => {
+    const result = await new ConfigValidator(standardSchema(undefined, { PORT: 3000 }), [], [], undefined).validate({ secrets: undefined, secretsSource: 'infisical', env: { TOKEN: 't' } });
+    expect(result.values).toEqual({ TOKEN: 't', PORT: 3000 });
+    expect(result.keys).toEqual({ TOKEN: { source: 'env' }, PORT: { source: 'default' } });
+  });
+
+  it('names the Infisical folder of a malformed value only when the secret says all of project, environment and path', async () => {
+    const partial = [
+      { projectId: 'p', secretPath: '/x' },
+      { projectId: 'p', environment: 'prod' },
+      { environment: 'prod', secretPath: '/x' },
+    ];
+    for (const place of partial) {
+      const validator = new ConfigValidator(undefined, [], [GeminiCredentials.definition], where);
+      const error = await issuesOf(validator.validate({ secrets: new Map([['GEMINI_API_KEY', { value: 'AIza-bad', version: 2, ...place }]]), secretsSource: 'infisical', env: {} }));
+      expect(error.issues[0]!.fix).toMatch(new RegExp(`^correct GEMINI_API_KEY in ${where.replace(/[()]/g, '\\$&')} \\(the rejected value is version 2\\)`));
+    }
   });
 });
