@@ -121,6 +121,7 @@ describe('SecretLoader.load', () => {
     h.redactor.add('credentials', 'client-secret-1');
     h.api.lists = listOf({ A: 'first-answer-value' });
     await h.loader.load(h.signal, { diagnose: false });
+    expect(h.redactor.size).toBe(2);
     for (let i = 0; i < 3; i++) h.redactor.replace('secrets', [`newer-value-${i}`]);
     expect(h.redactor.redact('first-answer-value')).toBe('[REDACTED]');
     h.redactor.replace('secrets', ['newest-value']);
