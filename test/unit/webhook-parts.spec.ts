@@ -26,6 +26,7 @@ describe('webhook parts', () => {
 
   it.each([
     ['null', null],
+    ['undefined', undefined],
     ['a number', 42],
     ['an event that is not text', { event: 1, project: { projectId: 'p1', environment: 'prod' } }],
     ['no project', { event: 'secrets.modified' }],
@@ -50,6 +51,9 @@ describe('webhook parts', () => {
     expect(concernsSources(event('/app//'), [base])).toBe(true);
     expect(concernsSources(event('/app'), [{ ...base, secretPath: '/app/' }])).toBe(true);
     expect(concernsSources(event('/'), [{ ...base, secretPath: '/' }])).toBe(true);
+    expect(concernsSources(event('//'), [{ ...base, secretPath: '/' }])).toBe(true);
+    expect(concernsSources(event(''), [{ ...base, secretPath: '/' }])).toBe(true);
+    expect(concernsSources(event('/'), [{ ...base, secretPath: '/', recursive: true }])).toBe(true);
     expect(concernsSources(event('/'), [base])).toBe(false);
     expect(concernsSources(event('/app'), [{ ...base, secretPath: '/' }])).toBe(false);
     expect(concernsSources(event('/apps'), [{ ...base, secretPath: '/app/' }])).toBe(false);

@@ -25,7 +25,8 @@ export function parseWebhookEvent(body: unknown): WebhookEvent | undefined {
 /** Events after which the values may have changed. */
 const CHANGE_EVENTS = new Set(['secrets.modified']);
 
-const normalize = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path);
+/** A folder without its trailing slashes (`/app/` → `/app`); the root, however written, is `/`. */
+const normalize = (path: string) => path.replace(/\/+$/, '') || '/';
 
 /**
  * Whether `event` concerns what the application reads: a change in one of its sources' project and environment, in
