@@ -108,6 +108,15 @@ describe('LastKnownGoodCache', () => {
     expect(await readdir(join(dir, 'nested'))).toEqual(['snapshot.json']);
   });
 
+  it('closes the file it wrote', async () => {
+    const openFiles = async () => (await readdir('/proc/self/fd').catch(() => [])).length;
+    const cache = new LastKnownGoodCache(path, material, target);
+    await cache.write(snapshot, 1);
+    const before = await openFiles();
+    for (let i = 0; i < 5; i++) await cache.write(snapshot, i);
+    expect(await openFiles()).toBe(before);
+  });
+
   it('removes its temporary file when the file cannot be replaced', async () => {
     await mkdir(join(path, 'occupied'), { recursive: true });
     const failure = await new LastKnownGoodCache(path, material, target).write(snapshot, 1).catch((e: NodeJS.ErrnoException) => e);
