@@ -193,6 +193,38 @@ describe('InfisicalApi', () => {
     });
   });
 
+  describe('every route', () => {
+    const calls: Array<[string, (api: InfisicalApi) => Promise<unknown>]> = [
+      ['login', (api) => api.login('/api/v1/auth/universal-auth/login', {}, TARGET, signal)],
+      ['renew', (api) => api.renew('t', TARGET, signal)],
+      ['revoke', (api) => api.revoke('t', TARGET, signal)],
+      ['list', (api) => api.listSecrets('t', QUERY, TARGET, signal)],
+      ['project', (api) => api.getProject('t', TARGET, signal)],
+      ['folders', (api) => api.listFolders('t', TARGET, '/', signal)],
+    ];
+
+    it.each(calls)('names the %s request in a server error', async (operation, call) => {
+      const { api } = apiOver(() => ({ status: 503, body: { message: 'maintenance' } }));
+      const error = (await failureOf(call(api))) as InfisicalUnreachableError;
+      expect([error.reason, error.what]).toEqual(['server-error', `HTTP 503 with "«maintenance»" for the ${operation} request`]);
+    });
+
+    it.each(calls.filter(([operation]) => operation !== 'revoke'))('refuses an empty 2xx answer to the %s request as invalid', async (operation, call) => {
+      const { api } = apiOver(() => ({ status: 200 }));
+      const error = (await failureOf(call(api))) as InfisicalUnreachableError;
+      expect(error).toBeInstanceOf(InfisicalUnreachableError);
+      expect(error.reason).toBe('invalid-response');
+      expect(error.what).toContain(`(${operation} request)`);
+    });
+
+    it('takes only a 2xx status as an answer', async () => {
+      const { api } = apiOver(() => ({ status: 199, body: { secrets: [] } }));
+      const error = await failureOf(api.listSecrets('t', QUERY, TARGET, signal));
+      expect(error).toBeInstanceOf(InfisicalError);
+      expect(error.message).toContain('199');
+    });
+  });
+
   describe('status', () => {
     it('GETs /api/status without credentials and returns what it says, sanitized', async () => {
       const { api, fake } = apiOver(() => ({ body: { message: 'Ok', date: '2026-01-01', maxIdentityAccessTokenTTL: 3600 } }));
