@@ -102,9 +102,9 @@ function everyError(): Record<string, InfisicalError> {
 }
 
 describe('every error class', () => {
-  const errors = everyError();
 
   it('is an InfisicalError named after its class, with the message made of problem and fix', () => {
+    const errors = everyError();
     for (const [name, error] of Object.entries(errors)) {
       expect(error).toBeInstanceOf(InfisicalError);
       expect(error).toBeInstanceOf(Error);
@@ -118,6 +118,7 @@ describe('every error class', () => {
   });
 
   it('has a stable code per class', () => {
+    const errors = everyError();
     const codes = Object.fromEntries(Object.values(errors).map((e) => [e.name, e.code]));
     expect(codes).toEqual({
       InfisicalProjectAccessError: 'INFISICAL_PROJECT_ACCESS',
@@ -141,6 +142,7 @@ describe('every error class', () => {
   });
 
   it('is transient only where a later attempt may succeed unchanged', () => {
+    const errors = everyError();
     const transient = Object.entries(errors)
       .filter(([, e]) => e.transient)
       .map(([name]) => name)
@@ -159,6 +161,7 @@ describe('every error class', () => {
   });
 
   it('prints as name, message and stack under inspect, without dumping its fields', () => {
+    const errors = everyError();
     const error = errors['auth-invalid-credentials']!;
     const printed = inspect(error);
     expect(printed).toBe(error.stack);
@@ -173,6 +176,7 @@ describe('every error class', () => {
   });
 
   it('carries its facts as JSON fields, never a credential', () => {
+    const errors = everyError();
     const error = new InfisicalAuthenticationError(target, 'invalid-credentials', 'client-id-1');
     const json = JSON.parse(JSON.stringify(error));
     expect(json).toMatchObject({ code: 'INFISICAL_AUTH_FAILED', transient: false, reason: 'invalid-credentials', detail: { siteUrl: target.siteUrl, reason: 'invalid-credentials', clientId: 'client-id-1' } });
