@@ -335,6 +335,13 @@ describe('ConfigValidator: fixes', () => {
     ]);
   });
 
+  it('a well-formed credential the schema rejects gets no credential hint', async () => {
+    const schema = standardSchema([{ message: 'not allowed here', path: ['GEMINI_API_KEY'] }]);
+    const validator = new ConfigValidator(schema, [], [GeminiCredentials.definition], where);
+    const error = await issuesOf(validator.validate({ secrets: secrets({ GEMINI_API_KEY: GOOD_GEMINI }), secretsSource: 'infisical', env: {} }));
+    expect(error.issues[0]!.fix).toBe(`correct GEMINI_API_KEY in ${where} (the rejected value is version 3)`);
+  });
+
   it('accepts well-formed credentials', async () => {
     const validator = new ConfigValidator(undefined, [], [GeminiCredentials.definition], where);
     const result = await validator.validate({ secrets: secrets({ GEMINI_API_KEY: GOOD_GEMINI }), secretsSource: 'infisical', env: {} });
