@@ -48,6 +48,7 @@ describe('closestMatch', () => {
     expect(closestMatch('dve', ['dev', 'dxvxe'])).toBe('dxvxe');
     expect(closestMatch('ab', ['xa'])).toBeUndefined();
     expect(closestMatch('ab', ['bx'])).toBeUndefined();
+    expect(closestMatch('abcdefg', ['abxdefgyz'])).toBe('abxdefgyz');
     expect(closestMatch('abcdefghi', ['xbcdefghy'])).toBe('xbcdefghy');
   });
 
