@@ -81,6 +81,7 @@ describe('InfisicalWebhookMount', () => {
     ['a raw body that is neither text nor bytes', { rawBody: 42, body: JSON_BODY }, JSON_BODY],
     ['no body at all', {}, ''],
     ['a null body', { body: null }, ''],
+    ['a request that claims to be readable but is no stream', { readable: true }, ''],
   ])('reads %s', async (_name, fields, body) => {
     const { mount, post } = setup();
     mount();

@@ -2,7 +2,7 @@ import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js'
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { ResolvedSource } from '../options/resolved-options.js';
 import type { StoreLogger } from '../store/store.logger.js';
-import { concernsSources, parseWebhookEvent } from './webhook-event.js';
+import { concernsSources, parseWebhookEvent, type WebhookEvent } from './webhook-event.js';
 import type { RefreshTrigger } from './refresh-trigger.js';
 import { ReplayGuard } from './replay-guard.js';
 import { checkWebhookSignature } from './webhook-signature.js';
@@ -51,11 +51,11 @@ export class WebhookHandler {
       logger.write('debug', `Infisical webhook refused (${check.ok ? 'replayed' : check.problem} signature).`);
       return UNAUTHORIZED;
     }
-    let event;
+    let event: WebhookEvent | undefined;
     try {
       event = parseWebhookEvent(JSON.parse(delivery.body));
     } catch {
-      event = undefined;
+      // Not JSON: acknowledged and ignored below, like an event about something else.
     }
     if (!event || !concernsSources(event, this.deps.sources)) {
       metrics.webhook('ignored');
