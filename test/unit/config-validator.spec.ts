@@ -396,12 +396,13 @@ describe('ConfigValidator: schema classes', () => {
   it('schemaClassKeys reads decorated properties only when the constructor needs arguments', () => {
     class NeedsArguments {
       @IsString() DECORATED!: string;
+      @IsString({ groups: ['admin'] }) GROUPED!: string;
       INITIALISED: string;
       constructor(value: { x: string }) {
         this.INITIALISED = value.x;
       }
     }
-    expect(schemaClassKeys(NeedsArguments as never)).toEqual(['DECORATED']);
+    expect(schemaClassKeys(NeedsArguments as never)).toEqual(['DECORATED', 'GROUPED']);
     class Both {
       @IsString() DECORATED = 'd';
       INITIALISED = 'i';
