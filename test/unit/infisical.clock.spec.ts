@@ -2,8 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { systemClock } from '../../src/infisical/infisical.clock.js';
 
 describe('systemClock', () => {
-  beforeEach(() => jest.useFakeTimers({ now: 1_700_000_000_000 }));
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('reads the time from Date.now', () => {
     expect(systemClock.now()).toBe(1_700_000_000_000);
