@@ -270,8 +270,12 @@ describe('authentication errors', () => {
     expect(e['auth-invalid-credentials']!.problem).toBe(
       `${site} rejected the machine identity: "Invalid credentials". Infisical gives this same answer for an unknown client ID and for a wrong, revoked or deleted client secret.`,
     );
-    expect(e['auth-invalid-credentials']!.fix).toContain('whose Universal Auth Client ID is client-id-1. No identity has it → the client ID is wrong');
-    expect(e['auth-invalid-credentials']!.fix).toContain('Do not retry with guesses: repeated wrong client secrets lock the identity (by default 3 within 30 s lock it for 5 minutes).');
+    expect(e['auth-invalid-credentials']!.fix).toBe(
+      'in Infisical → Access Control → Machine Identities, look for the identity whose Universal Auth Client ID is client-id-1. ' +
+        'No identity has it → the client ID is wrong: copy the Client ID into auth.universalAuth.clientId (INFISICAL_CLIENT_ID). ' +
+        'One has it → the client secret is wrong or was revoked: create a new client secret there and set auth.universalAuth.clientSecret ' +
+        '(INFISICAL_CLIENT_SECRET). Do not retry with guesses: repeated wrong client secrets lock the identity (by default 3 within 30 s lock it for 5 minutes).',
+    );
     expect(e['auth-invalid-credentials-no-id']!.fix).toContain('Client ID is INFISICAL_CLIENT_ID. No identity');
     expect(e['auth-client-secret-expired']!.problem).toBe(`${site} rejected the machine identity: the client secret has expired (its TTL elapsed) and Infisical has now revoked it.`);
     expect(e['auth-client-secret-expired']!.fix).toContain('in Infisical → Access Control → Machine Identities → <identity> → Universal Auth, create a new client secret — for a long-running service with TTL 0');
