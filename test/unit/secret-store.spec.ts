@@ -340,6 +340,35 @@ describe('SecretStore: refresh triggers', () => {
   });
 });
 
+describe('SecretStore: whenSettled with one part missing', () => {
+  it('without a scheduler, waits for the file write alone', async () => {
+    const { store, cache } = setup({ enabled: false }, { scheduler: null });
+    store.install(snapshotOf({ A: 'one' }, 'infisical', START));
+    let settled = false;
+    const waiting = store.whenSettled().then(() => (settled = true));
+    await flush();
+    expect(settled).toBe(false);
+    cache!.finishWrites();
+    await waiting;
+  });
+
+  it('without a file, waits for the refresh under way alone', async () => {
+    const { store, scheduler } = setup({}, { cache: null });
+    let finish!: (fresh: boolean) => void;
+    scheduler!.inflight = new Promise<boolean>((resolve) => (finish = resolve)).finally(() => (scheduler!.inflight = undefined));
+    let settled = false;
+    const waiting = store.whenSettled().then(() => (settled = true));
+    await flush();
+    expect(settled).toBe(false);
+    finish(true);
+    await waiting;
+  });
+
+  it('with neither, resolves at once', async () => {
+    await setup({ enabled: false }, { scheduler: null, cache: null }).store.whenSettled();
+  });
+});
+
 describe('SecretStore: shutdown', () => {
   it('onModuleDestroy closes once: stops the scheduler and runs the closers', async () => {
     const { store, scheduler, state } = setup();
