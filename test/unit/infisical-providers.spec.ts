@@ -53,6 +53,7 @@ describe('credential classes and namespaces of the extras', () => {
   it('keeps only credential classes and namespaces; anything that is not a list gives none', () => {
     expect(validCredentialClasses([GmailCredentials, 'x', class Plain {}, GeminiCredentials])).toEqual([GmailCredentials, GeminiCredentials]);
     expect(validCredentialClasses(GmailCredentials)).toEqual([]);
+    expect(validCredentialClasses([{ definition: GmailCredentials.definition }])).toEqual([]);
     expect(validNamespaces([database, () => ({}), 'ns'])).toEqual([database]);
     expect(validNamespaces(database)).toEqual([]);
   });
@@ -122,6 +123,13 @@ describe('createStore and the providers that read its assembly', () => {
     expect(assembly.store).toBeInstanceOf(SecretStore);
     expect(assembly.webhook).toBeUndefined();
     assembly.store.onModuleDestroy();
+    const withoutLists = await createStore({ enabled: false }, {}, clock, undefined as never, undefined);
+    withoutLists.store.onModuleDestroy();
+  });
+
+  it('hands the credential definitions to the store, which requires their keys', async () => {
+    const pending = createStore({ enabled: false }, { credentials: [GmailCredentials] }, clock, undefined as never, undefined);
+    await expect(pending).rejects.toThrow(/GMAIL_CLIENT_ID/);
   });
 
   it('SecretStore is the assembly store; INFISICAL_WEBHOOK its receiver, or null without one', () => {
