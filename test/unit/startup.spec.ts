@@ -55,13 +55,14 @@ describe('loadAtStartup: the first answer', () => {
     const lifetime = {
       aborted: false,
       reason: undefined,
-      addEventListener: jest.fn((_type: string, listener: unknown) => added.push(listener)),
-      removeEventListener: jest.fn((_type: string, listener: unknown) => removed.push(listener)),
+      addEventListener: jest.fn((type: string, listener: unknown) => added.push([type, listener])),
+      removeEventListener: jest.fn((type: string, listener: unknown) => removed.push([type, listener])),
     } as unknown as AbortSignal;
     const { deps } = setup(new ScriptedLoader(fresh));
     await loadAtStartup({ ...deps, lifetime });
-    expect(added).toHaveLength(1);
+    expect(added).toEqual([['abort', expect.any(Function)]]);
     expect(removed).toEqual(added);
+    expect((removed[0] as unknown[])[1]).toBe((added[0] as unknown[])[1]);
   });
 
   it('keeps the process alive with the deadline timer', async () => {
