@@ -1,0 +1,77 @@
+/** The `@nestjs/terminus` indicator of the store, built with terminus's own HealthIndicatorService and no Nest app. */
+import { describe, expect, it } from '@jest/globals';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { InfisicalHealthIndicator } from '../../src/infisical/health/infisical.health.js';
+import { createSecretStore } from '../../src/infisical/assembly/create-secret-store.js';
+import type { InfisicalHealthState, InfisicalStatus } from '../../src/infisical/interfaces/infisical-status.interface.js';
+import type { SecretStore } from '../../src/infisical/store/secret-store.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+const status = (state: InfisicalHealthState): InfisicalStatus =>
+  ({
+    state,
+    enabled: true,
+    source: state === 'degraded' ? 'cache' : 'infisical',
+    environment: 'prod',
+    secretPath: '/app',
+    sources: [{ projectId: 'project-1', environment: 'prod', secretPath: '/app' }],
+    lastSuccessfulRefresh: '2026-11-23T12:00:00.000Z',
+    snapshotAgeSeconds: 12,
+    keyCount: 1,
+    keys: { DATABASE_URL: { source: 'infisical', version: 3 } },
+    keysOmitted: 0,
+    consecutiveFailures: state === 'up' ? 0 : 2,
+  }) as InfisicalStatus;
+
+/** A store that answers `status()` with what the test set (the only part the indicator reads). */
+const storeWith = (current: InfisicalStatus) => ({ status: () => current }) as unknown as SecretStore;
+
+const detailsOf = (state: InfisicalHealthState) => {
+  const { state: _state, ...rest } = status(state);
+  return { ...rest, stale: state !== 'up' };
+};
+
+describe('InfisicalHealthIndicator', () => {
+  it('up when the store is up, under the default key "infisical", with the status as details and stale: false', () => {
+    const indicator = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('up')));
+    expect(indicator.isHealthy()).toEqual({ infisical: { status: 'up', ...detailsOf('up') } });
+  });
+
+  it('under the key given', () => {
+    const indicator = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('up')));
+    expect(Object.keys(indicator.isHealthy('secrets'))).toEqual(['secrets']);
+  });
+
+  it('degraded (terminus 12) while serving the last good values, stale: true', () => {
+    const indicator = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('degraded')));
+    expect(indicator.isHealthy()).toEqual({ infisical: { status: 'degraded', ...detailsOf('degraded') } });
+  });
+
+  it('down when there are no usable values, stale: true', () => {
+    const indicator = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('down')));
+    expect(indicator.isHealthy()).toEqual({ infisical: { status: 'down', ...detailsOf('down') } });
+  });
+
+  it('on a terminus without `degraded` (11), a degraded store reports up with stale: true', () => {
+    const service = new HealthIndicatorService();
+    const terminus11 = {
+      check: (key: string) => {
+        const session = service.check(key);
+        return { up: session.up.bind(session), down: session.down.bind(session) };
+      },
+    } as unknown as HealthIndicatorService;
+    const indicator = new InfisicalHealthIndicator(terminus11, storeWith(status('degraded')));
+    expect(indicator.isHealthy()).toEqual({ infisical: { status: 'up', ...detailsOf('degraded') } });
+  });
+
+  it('with a real store: details name keys and their sources, never a value', async () => {
+    const env = { DATABASE_URL: 'postgres://user:db-secret-value@db' };
+    const store = await createSecretStore({ enabled: false, requiredKeys: ['DATABASE_URL'] }, { clock: new ManualClock(), credentials: [], configService: undefined, configHost: undefined, env });
+    const result = new InfisicalHealthIndicator(new HealthIndicatorService(), store).isHealthy();
+    expect(result.infisical).toMatchObject({ status: 'up', stale: false, enabled: false, source: 'env', keyCount: 1, keys: { DATABASE_URL: { source: 'env' } } });
+    const text = JSON.stringify(result);
+    expect(text).not.toContain('db-secret-value');
+    expect(text).not.toContain('"state"');
+    await store.onApplicationShutdown();
+  });
+});
