@@ -21,12 +21,24 @@ const STRYKER_JEST_PLUGINS = {
 const CHILD_PROCESS_SPECS = ['/test/e2e/main-process\\.spec', '/test/e2e/verify-cli\\.spec', '/test/e2e/demo\\.spec', '/test/package/'];
 
 /**
- * Mutation testing of the library (`npm run test:mutation`): every file under src/infisical/ except the CLI.
- * Jest runs in native ESM mode, as `npm test` does (node --experimental-vm-modules), with per-test coverage so that
- * each mutant only runs the tests that reach it. Not part of CI: a full run takes long on 2 cores (see README).
- * A scoped run: npm run test:mutation -- --mutate 'src/infisical/api/**'
- * Unit tests only (a lower bound, see UNIT_ONLY), one runner:
- *   MUTATION_TESTS=unit npm run test:mutation -- --concurrency 1 --mutate 'src/infisical/api/json-body.ts'
+ * Mutation testing of the library: every file under src/infisical/ except the CLI, the *.interface.ts files and
+ * index.ts. Jest runs in native ESM mode, as `npm test` does (node --experimental-vm-modules). Not part of CI.
+ *
+ * Modes (reports in REPORT_DIR; give each concurrent run its own --tempDirName and MUTATION_REPORT_DIR):
+ * - Unit mode, whole library (about 25 min on 2 idle cores: ~5,700 mutants at ~0.5 s of one core each, plus a
+ *   1-2 min dry run of the unit suite; measured on src/infisical/diagnostics/, 239 mutants):
+ *     MUTATION_TESTS=unit npx stryker run
+ * - Unit mode, one file or folder, one runner (what a change to one part needs; seconds to minutes):
+ *     MUTATION_TESTS=unit MUTATION_REPORT_DIR=reports/mut-x npx stryker run --concurrency 1 --tempDirName .stryker-tmp-x \
+ *       --mutate 'src/infisical/store/refresh.scheduler.ts'
+ * - Full mode, every in-process spec (unit, integration, hostile, contract, e2e): `npm run test:mutation`, optionally
+ *   with --mutate; many hours for the whole library on 2 cores (see README).
+ *
+ * How a mutant is tested (both modes): the dry run records, per test, which mutants it reaches ("perTest" coverage),
+ * and which tests each spec file holds. A mutant then runs only its covering tests (Jest --testNamePattern) in only the
+ * spec files that hold them (covering-tests.sequencer.cjs); a mutant no test reaches is NoCoverage without a run,
+ * also when no test reaches any mutated file at all (covering-tests.environment.cjs). A test runner is replaced after
+ * 40 mutants: Jest in ESM mode keeps every run's module graphs, and the growing heap made each run twice as slow.
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
@@ -52,6 +64,7 @@ export default {
   ignoreStatic: true,
   thresholds: { high: 90, low: 85, break: 85 },
   concurrency: 2,
+  maxTestRunnerReuse: 40,
   // Unit tests run in well under a second, so a mutant that takes 5 s more than the unit run is almost always stuck (a
   // loop that no longer ends) or slow to report a failure; on a loaded machine a slow run of an unchanged-behaviour
   // mutant can time out too, which is why the README gives the share killed outright beside the score. The full suite
@@ -62,7 +75,7 @@ export default {
   eventReporter: { baseDir: `${REPORT_DIR}/events` },
   htmlReporter: { fileName: `${REPORT_DIR}/mutation.html` },
   jsonReporter: { fileName: `${REPORT_DIR}/mutation.json` },
-  ignorePatterns: ['.stryker-tmp*', 'dist-bench', 'dist-package', 'dist-check', 'bench/results', 'coverage', 'reports'],
+  ignorePatterns: ['.stryker-tmp*', ...(UNIT_ONLY ? ['dist'] : []), 'dist-bench', 'dist-package', 'dist-check', 'bench/results', 'coverage', 'reports'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
