@@ -48,6 +48,12 @@ describe('resolveWebhook (the webhook option)', () => {
     expect(problems[0]!.problem).not.toContain('12345678');
   });
 
+  it.each([[42], [' /w']])('path %p (not text, or padded) is reported with a hint', (path) => {
+    const { problems } = read({ secret: 'whk', path });
+    expect(problems.map((p) => p.option)).toEqual(['webhook.path']);
+    expect(problems[0]!.problem).toMatch(/— an absolute URL path such as \/webhooks\/infisical$/);
+  });
+
   it('an empty path is the default path', () => {
     expect(read({ secret: 'whk', path: '' })).toEqual({ webhook: { path: '/webhooks/infisical', secret: 'whk' }, problems: [] });
   });
