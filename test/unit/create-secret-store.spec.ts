@@ -2,7 +2,7 @@
  * The composition root of one registration, driven through its options: a scripted `fetch` answering the login and
  * list routes, a ManualClock, a private environment and a fixed `random`. No Nest application, no sockets.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,8 +12,11 @@ import { assembleSecretStore, createSecretStore, type SecretStoreEnvironment } f
 import { InfisicalError } from '../../src/infisical/errors/infisical.error.js';
 import type { InfisicalModuleOptions } from '../../src/infisical/interfaces/infisical-module-options.interface.js';
 import type { SecretStore } from '../../src/infisical/store/secret-store.js';
+import { metrics } from '@opentelemetry/api';
+import { FakeMeter } from '../support/fakes/otel-meter.fake.js';
 import { LogCapture } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { signWebhookBody } from '../support/webhook-sender.js';
 
 const SITE = 'https://infisical.example';
 const CLIENT_SECRET = 'client-secret-value-0123456789abcdef';
@@ -33,6 +36,8 @@ class ScriptedInfisical {
   down: Answer | undefined;
   /** Milliseconds the clock moves while a list is answered. */
   listTakesMs = 0;
+  /** Added to every version (a change in Infisical bumps it). */
+  revision = 0;
 
   constructor(private readonly clock: ManualClock) {}
 
@@ -55,11 +60,12 @@ class ScriptedInfisical {
 
   #answer(path: string, secretPath: string | null): Answer {
     if (this.down) return this.down;
+    if (path === '/api/v1/auth/token/renew') return { status: 200, body: { accessToken: 'access-token-2', expiresIn: 3600, accessTokenMaxTTL: 86_400, tokenType: 'Bearer' } };
     if (path === LOGIN_PATH) return { status: 200, body: { accessToken: 'access-token-1', expiresIn: 3600, accessTokenMaxTTL: 86_400, tokenType: 'Bearer' } };
     if (path === '/api/v3/secrets/raw') {
       this.clock.jump(this.listTakesMs);
       const values = this.folders[secretPath ?? ''] ?? {};
-      const secrets = Object.entries(values).map(([secretKey, secretValue], i) => ({ secretKey, secretValue, version: i + 1 }));
+      const secrets = Object.entries(values).map(([secretKey, secretValue], i) => ({ secretKey, secretValue, version: i + 1 + this.revision }));
       return { status: 200, body: { secrets, imports: [] } };
     }
     return { status: 404, body: { message: 'no route' } };
@@ -116,6 +122,20 @@ async function driven<T>(promise: Promise<T>, stepMs = 100, steps = 2000): Promi
   }
   if (!outcome) throw new Error(`did not settle: ${capture.text}`);
   return outcome;
+}
+
+/** A signed `secrets.modified` delivery for the default source, at the clock's time. */
+function delivery(secret: string) {
+  const at = clock.now();
+  const project = { workspaceId: 'project-1', projectId: 'project-1', environment: 'prod', secretPath: '/app' };
+  const body = JSON.stringify({ event: 'secrets.modified', project, timestamp: at });
+  return { body, signature: signWebhookBody(body, secret, at) };
+}
+
+/** Lets work a timer started begin (a real turn of the event loop), then waits for the store's refresh to finish. */
+async function settled(store: SecretStore): Promise<void> {
+  await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  await store.whenSettled();
 }
 
 const bindingIn = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { binding: unknown }).binding;
@@ -220,9 +240,24 @@ describe('createSecretStore: Infisical enabled', () => {
   it('no webhook receiver without the option; one on its path with it, its secret masked in logs', async () => {
     expect((await start(BASE)).webhook).toBeUndefined();
     const secret = 'webhook-secret-value-1234567890';
-    const { webhook } = await start({ ...BASE, webhook: { secret, path: '/hooks/infisical' } });
+    const { webhook, store } = await start({ ...BASE, webhook: { secret, path: '/hooks/infisical' } });
     expect(webhook?.path).toBe('/hooks/infisical');
-    expect(webhook?.handler).toBeDefined();
+    infisical.folders['/app'] = { DATABASE_URL: 'postgres://changed' };
+    infisical.revision = 1;
+    const reply = webhook!.handler.handle(delivery(secret));
+    expect(reply.status).toBeLessThan(300);
+    await clock.advanceAsync(1_000, () => settled(store));
+    expect(infisical.lists).toHaveLength(3);
+    expect(store.get('DATABASE_URL')).toBe('postgres://changed');
+  });
+
+  it('a webhook delivery after the store is closed triggers nothing', async () => {
+    const secret = 'webhook-secret-value-1234567890';
+    const { webhook, store } = await start({ ...BASE, webhook: { secret } });
+    await store.onApplicationShutdown();
+    webhook!.handler.handle(delivery(secret));
+    await clock.advanceAsync(1_000, () => settled(store));
+    expect(infisical.lists).toHaveLength(1);
   });
 });
 
@@ -313,5 +348,46 @@ describe('createSecretStore: last-known-good snapshot', () => {
     }
     const same = await driven(start({ ...custom, startupTimeoutMs: 1000 }));
     expect(same.value?.store.get('DATABASE_URL')).toBe('postgres://db-secret-value');
+  });
+});
+
+describe('createSecretStore: metrics hooks', () => {
+  const meter = new FakeMeter();
+  beforeAll(() => void metrics.setGlobalMeterProvider({ getMeter: () => meter.meter }));
+  afterAll(() => metrics.disable());
+  beforeEach(() => {
+    meter.instruments.clear();
+    meter.callbacks.length = 0;
+    meter.removed.length = 0;
+  });
+
+  const attributes = { 'infisical.project.id': 'project-1', 'infisical.environment': 'prod' };
+
+  it('logins, refreshes, renewals and webhook events are counted; the gauges read the store; closing stops them', async () => {
+    const secret = 'webhook-secret-value-1234567890';
+    const { store, webhook } = await start({ ...BASE, cacheTtlSeconds: 600, webhook: { secret } });
+    expect(meter.points('infisical.auth.logins')).toEqual([{ value: 1, attributes }]);
+    clock.advance(5_000);
+    let gauges = await meter.collect();
+    expect(gauges.get('infisical.snapshot.age')).toEqual([{ value: 5, attributes }]);
+    expect(gauges.get('infisical.refresh.consecutive_failures')).toEqual([{ value: 0, attributes }]);
+
+    infisical.down = refused();
+    await clock.advanceAsync(600_000, () => store.whenSettled());
+    expect(meter.points('infisical.refresh.count')[0]).toEqual({ value: 1, attributes: { ...attributes, 'infisical.refresh.result': 'failure', 'error.type': 'INFISICAL_UNREACHABLE' } });
+    gauges = await meter.collect();
+    expect(gauges.get('infisical.refresh.consecutive_failures')).toEqual([{ value: meter.points('infisical.refresh.count').length, attributes }]);
+    infisical.down = undefined;
+
+    webhook!.handler.handle(delivery(secret));
+    await clock.advanceAsync(1_000, () => settled(store));
+    expect(meter.points('infisical.webhook.events')).toEqual([{ value: 1, attributes: { ...attributes, 'infisical.webhook.outcome': 'refresh' } }]);
+    expect(meter.points('infisical.refresh.count').at(-1)?.attributes['infisical.refresh.result']).toBe('success');
+
+    await clock.advanceAsync(3_600_000, () => store.whenSettled());
+    expect(meter.points('infisical.auth.renewals').length).toBeGreaterThan(0);
+
+    await store.onApplicationShutdown();
+    expect(meter.removed).toHaveLength(1);
   });
 });
