@@ -367,7 +367,10 @@ describe('transport errors', () => {
     expect(e['unreachable-server-error']!.fix).toContain('Infisical (or a proxy in front of it) is failing');
     expect(e['unreachable-not-infisical']!.fix).toBe(`set siteUrl (INFISICAL_SITE_URL) to the root URL of your Infisical instance (${examples}).`);
     expect(e['unreachable-invalid-response']!.fix).toContain('the answer was not one Infisical gives');
-    expect(e['unreachable-redirect']!.fix).toContain('the module never follows a redirect, so that credentials and tokens are never sent to another origin');
+    expect(e['unreachable-redirect']!.fix).toBe(
+      'set siteUrl (INFISICAL_SITE_URL) to the address Infisical really answers on, if you trust the redirect target: ' +
+        'the module never follows a redirect, so that credentials and tokens are never sent to another origin.',
+    );
   });
 
   it('say how long Infisical asked to wait, and which request it refused', () => {
