@@ -217,6 +217,12 @@ describe('InfisicalApi', () => {
       expect(error.what).toContain(`(${operation} request)`);
     });
 
+    it('sends the token routes as POST and the reads as GET', async () => {
+      const { api, fake } = apiOver(() => ({ status: 503 }));
+      for (const [, call] of calls) await call(api).catch(() => undefined);
+      expect(fake.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST', 'GET', 'GET', 'GET']);
+    });
+
     it('takes only a 2xx status as an answer', async () => {
       const { api } = apiOver(() => ({ status: 199, body: { secrets: [] } }));
       const error = await failureOf(api.listSecrets('t', QUERY, TARGET, signal));
