@@ -35,6 +35,7 @@ describe('registerSecretsAs', () => {
 
   it('refuses a name that is not a string, showing at most 60 characters of it', () => {
     expect(problemsOf(() => registerSecretsAs(42 as unknown as string, () => ({})))[0]!.problem).toMatch(/got "42"$/);
+    expect(problemsOf(() => registerSecretsAs(['database'] as unknown as string, () => ({})))[0]!.problem).toMatch(/got "database"$/);
     const long = 'x'.repeat(100) + '.';
     const problem = problemsOf(() => registerSecretsAs(long, () => ({})))[0]!.problem;
     expect(problem.endsWith(`got "${'x'.repeat(59)}`)).toBe(true);
