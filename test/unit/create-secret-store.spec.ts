@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { metrics } from '@opentelemetry/api';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +13,8 @@ import { assembleSecretStore, createSecretStore, type SecretStoreEnvironment } f
 import { InfisicalError } from '../../src/infisical/errors/infisical.error.js';
 import type { InfisicalModuleOptions } from '../../src/infisical/interfaces/infisical-module-options.interface.js';
 import type { SecretStore } from '../../src/infisical/store/secret-store.js';
-import { metrics } from '@opentelemetry/api';
 import { FakeMeter } from '../support/fakes/otel-meter.fake.js';
+import { LOGIN_PATH, refused, ScriptedInfisical } from '../support/fakes/scripted-infisical-fetch.fake.js';
 import { LogCapture } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { signWebhookBody } from '../support/webhook-sender.js';
@@ -23,56 +24,6 @@ const CLIENT_SECRET = 'client-secret-value-0123456789abcdef';
 const AUTH = { universalAuth: { clientId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', clientSecret: CLIENT_SECRET } };
 const BASE: InfisicalModuleOptions = { siteUrl: SITE, projectId: 'project-1', environment: 'prod', secretPath: '/app', auth: AUTH, requiredKeys: ['PORT'] };
 const OFF: InfisicalModuleOptions = { enabled: false, requiredKeys: ['PORT'] };
-const LOGIN_PATH = '/api/v1/auth/universal-auth/login';
-
-type Answer = { status: number; body: unknown } | Error;
-
-/** A `fetch` answering the login and list routes from a script; every request is recorded as `METHOD path[?secretPath]`. */
-class ScriptedInfisical {
-  readonly sent: string[] = [];
-  /** Values per secretPath. */
-  folders: Record<string, Record<string, string>> = { '/app': { DATABASE_URL: 'postgres://db-secret-value' } };
-  /** When set, every request is answered with this. */
-  down: Answer | undefined;
-  /** Milliseconds the clock moves while a list is answered. */
-  listTakesMs = 0;
-  /** Added to every version (a change in Infisical bumps it). */
-  revision = 0;
-
-  constructor(private readonly clock: ManualClock) {}
-
-  readonly fetch = (async (input: string | URL | Request) => {
-    const url = new URL(String(input));
-    const secretPath = url.searchParams.get('secretPath');
-    this.sent.push(secretPath === null ? url.pathname : `${url.pathname}?${secretPath}`);
-    const answer = this.#answer(url.pathname, secretPath);
-    if (answer instanceof Error) throw answer;
-    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
-  }) as typeof fetch;
-
-  get logins(): number {
-    return this.sent.filter((s) => s === LOGIN_PATH).length;
-  }
-
-  get lists(): string[] {
-    return this.sent.filter((s) => s.startsWith('/api/v3/secrets/raw'));
-  }
-
-  #answer(path: string, secretPath: string | null): Answer {
-    if (this.down) return this.down;
-    if (path === '/api/v1/auth/token/renew') return { status: 200, body: { accessToken: 'access-token-2', expiresIn: 3600, accessTokenMaxTTL: 86_400, tokenType: 'Bearer' } };
-    if (path === LOGIN_PATH) return { status: 200, body: { accessToken: 'access-token-1', expiresIn: 3600, accessTokenMaxTTL: 86_400, tokenType: 'Bearer' } };
-    if (path === '/api/v3/secrets/raw') {
-      this.clock.jump(this.listTakesMs);
-      const values = this.folders[secretPath ?? ''] ?? {};
-      const secrets = Object.entries(values).map(([secretKey, secretValue], i) => ({ secretKey, secretValue, version: i + 1 + this.revision }));
-      return { status: 200, body: { secrets, imports: [] } };
-    }
-    return { status: 404, body: { message: 'no route' } };
-  }
-}
-
-const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
 
 let capture: LogCapture;
 let clock: ManualClock;
@@ -272,12 +223,19 @@ describe('createSecretStore: start-up failure', () => {
     expect(infisical.sent).toEqual([LOGIN_PATH]);
   });
 
-  it('the error message is masked: a credential echoed in a network error does not reach it', async () => {
-    const secret = 'webhook-secret-value-1234567890';
-    infisical.down = Object.assign(new Error(`connect ECONNREFUSED ${secret}`), { code: 'ECONNREFUSED' });
-    const outcome = await driven(start({ ...BASE, startupTimeoutMs: 2000, webhook: { secret } }));
-    expect(outcome.error).toBeInstanceOf(InfisicalError);
-    expect((outcome.error as Error).message).not.toContain(secret);
+  it('the error message is masked: an Infisical value a schema message quotes does not reach it', async () => {
+    infisical.folders['/app'] = { DATABASE_URL: 'postgres://db-secret-value', API_TOKEN: 'api-token-secret-value' };
+    const schema = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (raw: unknown) => ({ issues: [{ message: `must differ from ${(raw as Record<string, string>).API_TOKEN}`, path: ['DATABASE_URL'] }] }),
+      },
+    };
+    const error = await start({ ...BASE, schema }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InfisicalError);
+    expect((error as Error).message).toContain('must differ from ');
+    expect((error as Error).message).not.toContain('api-token-secret-value');
     expect(clock.pending).toEqual([]);
   });
 });

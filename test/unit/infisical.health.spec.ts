@@ -7,8 +7,7 @@ import type { InfisicalHealthState, InfisicalStatus } from '../../src/infisical/
 import type { SecretStore } from '../../src/infisical/store/secret-store.js';
 import { ManualClock } from '../support/manual-clock.js';
 
-const status = (state: InfisicalHealthState): InfisicalStatus =>
-  ({
+const status = (state: InfisicalHealthState): InfisicalStatus => ({
     state,
     enabled: true,
     source: state === 'degraded' ? 'cache' : 'infisical',
@@ -21,7 +20,10 @@ const status = (state: InfisicalHealthState): InfisicalStatus =>
     keys: { DATABASE_URL: { source: 'infisical', version: 3 } },
     keysOmitted: 0,
     consecutiveFailures: state === 'up' ? 0 : 2,
-  }) as InfisicalStatus;
+    lastError: state === 'up' ? undefined : 'Infisical could not be reached (ECONNREFUSED)',
+    nextRefreshAt: '2026-11-23T12:01:00.000Z',
+    refreshStartedAt: undefined,
+});
 
 /** A store that answers `status()` with what the test set (the only part the indicator reads). */
 const storeWith = (current: InfisicalStatus) => ({ status: () => current }) as unknown as SecretStore;

@@ -1,0 +1,158 @@
+/**
+ * The fleet wiring of the composition root: the Redis connection is replaced by the in-memory fake (one server shared
+ * by the instances), Infisical by a scripted `fetch`, time by a ManualClock.
+ */
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { SecretStoreEnvironment } from '../../src/infisical/assembly/create-secret-store.js';
+import type { InfisicalModuleOptions } from '../../src/infisical/interfaces/infisical-module-options.interface.js';
+import type { SecretStore } from '../../src/infisical/store/secret-store.js';
+import { FakeRedisServer } from '../support/fakes/redis-client.fake.js';
+import { LOGIN_PATH, ScriptedInfisical } from '../support/fakes/scripted-infisical-fetch.fake.js';
+import { LogCapture } from '../support/log-capture.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { signWebhookBody } from '../support/webhook-sender.js';
+
+let redis: FakeRedisServer;
+const connected: string[] = [];
+const clients: Array<{ readonly closed: boolean }> = [];
+jest.unstable_mockModule('../../src/infisical/fleet/redis-connection.js', () => ({
+  RedisUnavailableError: class RedisUnavailableError extends Error {},
+  connectRedis: async (url: string) => {
+    connected.push(url);
+    const client = redis.connect();
+    clients.push(client);
+    return client;
+  },
+}));
+const { assembleSecretStore } = await import('../../src/infisical/assembly/create-secret-store.js');
+const { InfisicalError } = await import('../../src/infisical/errors/infisical.error.js');
+
+const REDIS_PASSWORD = 'redis-password-secret-4711';
+const REDIS_URL = `redis://app:${REDIS_PASSWORD}@redis.internal:6379`;
+const WEBHOOK_SECRET = 'webhook-secret-value-1234567890';
+const FLEET: InfisicalModuleOptions = {
+  siteUrl: 'https://infisical.example',
+  projectId: 'project-1',
+  environment: 'prod',
+  secretPath: '/app',
+  auth: { universalAuth: { clientId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', clientSecret: 'client-secret-value-0123456789abcdef' } },
+  fleet: { redisUrl: REDIS_URL },
+  webhook: { secret: WEBHOOK_SECRET },
+  cacheTtlSeconds: 60,
+};
+
+let capture: LogCapture;
+let clock: ManualClock;
+let infisical: ScriptedInfisical;
+const stores: SecretStore[] = [];
+
+beforeEach(() => {
+  capture = new LogCapture(false);
+  Logger.overrideLogger(capture);
+  clock = new ManualClock();
+  infisical = new ScriptedInfisical(clock);
+  redis = new FakeRedisServer(clock);
+  connected.length = 0;
+  clients.length = 0;
+});
+
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.onApplicationShutdown();
+  Logger.overrideLogger(new ConsoleLogger());
+});
+
+async function start(options: InfisicalModuleOptions = FLEET) {
+  const context: SecretStoreEnvironment = { clock, credentials: [], configService: undefined, configHost: undefined, env: {}, random: () => 0.5 };
+  const assembled = await assembleSecretStore({ fetch: infisical.fetch, ...options }, context);
+  stores.push(assembled.store);
+  return assembled;
+}
+
+async function settled(store: SecretStore): Promise<void> {
+  await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  await store.whenSettled();
+}
+
+function delivery() {
+  const at = clock.now();
+  const project = { workspaceId: 'project-1', projectId: 'project-1', environment: 'prod', secretPath: '/app' };
+  const body = JSON.stringify({ event: 'secrets.modified', project, timestamp: at });
+  return { body, signature: signWebhookBody(body, WEBHOOK_SECRET, at) };
+}
+
+const sets = () => redis.commands.filter((c) => c.startsWith('SET '));
+
+describe('createSecretStore with the fleet option', () => {
+  it('the first instance reads Infisical, publishes the snapshot to Redis and listens for change notices', async () => {
+    const { store } = await start();
+    await settled(store);
+    expect(connected).toEqual([REDIS_URL]);
+    expect(infisical.sent).toEqual([LOGIN_PATH, '/api/v3/secrets/raw?/app']);
+    expect(store.get('DATABASE_URL')).toBe('postgres://db-secret-value');
+    expect(sets().length).toBeGreaterThan(0);
+    expect(redis.keys().length).toBeGreaterThan(0);
+    expect(redis.commands.some((c) => c.startsWith('SUBSCRIBE'))).toBe(true);
+    expect(capture.find('log', 'Loaded configuration from ')).toHaveLength(1);
+  });
+
+  it('a second instance starts from the snapshot in Redis without logging in, and does not publish it again', async () => {
+    const first = await start();
+    await settled(first.store);
+    const sent = infisical.sent.length;
+    const written = sets().length;
+    const { store } = await start();
+    await settled(store);
+    expect(infisical.sent).toHaveLength(sent);
+    expect(store.get('DATABASE_URL')).toBe('postgres://db-secret-value');
+    expect(sets()).toHaveLength(written);
+    expect(capture.find('log', 'Loaded configuration from ')).toHaveLength(2);
+  });
+
+  it('closing the store closes its Redis connection', async () => {
+    const { store } = await start();
+    await settled(store);
+    expect(clients.map((c) => c.closed)).toEqual([false]);
+    await store.onApplicationShutdown();
+    expect(clients.map((c) => c.closed)).toEqual([true]);
+  });
+
+  it('the regular refresh goes through the fleet (Redis is consulted before Infisical)', async () => {
+    const { store } = await start();
+    await settled(store);
+    const commands = redis.commands.length;
+    await clock.advanceAsync(60_000, () => settled(store));
+    expect(redis.commands.length).toBeGreaterThan(commands);
+  });
+
+  it('a webhook makes the next refresh read Infisical itself, even with a fresh snapshot in Redis', async () => {
+    const first = await start();
+    await settled(first.store);
+    const second = await start();
+    await settled(second.store);
+    const lists = infisical.lists.length;
+    infisical.folders['/app'] = { DATABASE_URL: 'postgres://changed' };
+    infisical.revision = 1;
+    second.webhook!.handler.handle(delivery());
+    await clock.advanceAsync(1_000, () => settled(second.store));
+    expect(infisical.lists.length).toBeGreaterThan(lists);
+    expect(second.store.get('DATABASE_URL')).toBe('postgres://changed');
+  });
+
+  it('the Redis password is masked in a start-up error, whatever quotes it', async () => {
+    // A schema whose message quotes another setting: only the registration's redactor knows the password.
+    const schema = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'test',
+        validate: (raw: unknown) => ({ issues: [{ message: `cannot use ${(raw as Record<string, string>).CACHE_URL}`, path: ['DATABASE_URL'] }] }),
+      },
+    };
+    const context: SecretStoreEnvironment = { clock, credentials: [], configService: undefined, configHost: undefined, env: { CACHE_URL: REDIS_URL }, random: () => 0.5 };
+    const error = await assembleSecretStore({ fetch: infisical.fetch, ...FLEET, schema }, context).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InfisicalError);
+    expect((error as Error).message).toContain('cannot use redis://app:');
+    expect((error as Error).message).not.toContain(REDIS_PASSWORD);
+    expect(clients.map((c) => c.closed)).toEqual([true]);
+  });
+});
