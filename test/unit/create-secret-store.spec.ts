@@ -102,6 +102,7 @@ describe('createSecretStore: Infisical disabled', () => {
     expect(clock.pending).toEqual([]);
     expect(capture.find('log', /^Infisical is disabled: configuration 1 keys in 0 ms — env: PORT$/)).toHaveLength(1);
     expect(store.status().state).toBe('up');
+    expect(store.where).toBe('the process environment');
   });
 
   it('a missing required key fails as a problem of the process environment', async () => {
