@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_FLEET_KEY_PREFIX, resolveFleet } from '../../src/infisical/options/fleet.option.js';
 import { OptionReader } from '../../src/infisical/options/option-readers.js';
-import type { ResolvedAuth } from '../../src/infisical/options/resolved-options.js';
+import type { ResolvedAuth } from '../../src/infisical/options/resolved-options.interface.js';
 
 const UNIVERSAL: ResolvedAuth = { method: 'universal-auth', clientId: 'id', clientSecret: 'the-client-secret' };
 const TOKEN: ResolvedAuth = { method: 'token', accessToken: 'a'.repeat(40) };

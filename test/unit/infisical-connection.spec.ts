@@ -4,7 +4,7 @@ import { connectToInfisical } from '../../src/infisical/auth/infisical-connectio
 import { InfisicalAuthenticationError } from '../../src/infisical/errors/authentication.errors.js';
 import { InfisicalIdentityLoginError } from '../../src/infisical/errors/keyless-login.errors.js';
 import { InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
-import type { ResolvedAuth, ResolvedInfisicalOptions } from '../../src/infisical/options/resolved-options.js';
+import type { ResolvedAuth, ResolvedInfisicalOptions } from '../../src/infisical/options/resolved-options.interface.js';
 import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
 import { flushMicrotasks } from '../support/deferred.js';
 import { ManualClock } from '../support/manual-clock.js';

@@ -16,7 +16,7 @@ import { PlatformJwtLogin } from '../../src/infisical/auth/platform-jwt.login.js
 import { jwtLifetime, TokenAuthLogin } from '../../src/infisical/auth/token-auth.login.js';
 import { UniversalAuthLogin } from '../../src/infisical/auth/universal-auth.login.js';
 import type { KeylessLogin } from '../../src/infisical/errors/keyless-login.errors.js';
-import type { ResolvedAuth } from '../../src/infisical/options/resolved-options.js';
+import type { ResolvedAuth } from '../../src/infisical/options/resolved-options.interface.js';
 import { FakeTransport } from '../support/fakes/http-transport.fake.js';
 import { FakeInfisicalApi, loginAnswer } from '../support/fakes/infisical-api.fake.js';
 import { ManualClock } from '../support/manual-clock.js';

@@ -4,7 +4,7 @@ import type { AccessTokenSession } from '../../src/infisical/auth/access-token.s
 import type { ConfigValidator } from '../../src/infisical/config/config-validator.js';
 import { registerSecretsAs } from '../../src/infisical/config/register-secrets-as.js';
 import { InfisicalConfigValidationError, InfisicalSecretNotFoundError } from '../../src/infisical/errors/configuration.errors.js';
-import type { ResolvedInfisicalOptions } from '../../src/infisical/options/resolved-options.js';
+import type { ResolvedInfisicalOptions } from '../../src/infisical/options/resolved-options.interface.js';
 import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
 import type { RefreshScheduler } from '../../src/infisical/store/refresh.scheduler.js';
 import { SecretStore } from '../../src/infisical/store/secret-store.js';

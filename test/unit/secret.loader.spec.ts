@@ -8,7 +8,7 @@ import {
 } from '../../src/infisical/errors/access.errors.js';
 import { InfisicalConfigValidationError } from '../../src/infisical/errors/configuration.errors.js';
 import { InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
-import type { ResolvedSource } from '../../src/infisical/options/resolved-options.js';
+import type { ResolvedSource } from '../../src/infisical/options/resolved-options.interface.js';
 import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
 import { mergeSources, SecretLoader, type SecretLoaderDependencies } from '../../src/infisical/store/secret.loader.js';
 import { SecretSnapshot } from '../../src/infisical/store/secret-snapshot.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CHANGE_REFRESH_MIN_INTERVAL_MS, WEBHOOK_MAX_AGE_MS } from '../../src/infisical/infisical.defaults.js';
-import type { ResolvedSource } from '../../src/infisical/options/resolved-options.js';
+import type { ResolvedSource } from '../../src/infisical/options/resolved-options.interface.js';
 import { attachWebhook } from '../../src/infisical/webhook/attach-webhook.js';
 import { WebhookHandler, type WebhookDelivery } from '../../src/infisical/webhook/webhook.handler.js';
 import { signWebhookBody } from '../support/webhook-sender.js';

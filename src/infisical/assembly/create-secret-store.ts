@@ -13,7 +13,7 @@ import type { InfisicalModuleOptions } from '../interfaces/infisical-module-opti
 import { attachWebhook, type WebhookReceiver } from '../webhook/attach-webhook.js';
 import { createFleet, joinFleet } from '../fleet/attach-fleet.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
-import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import { SecretRedactor } from '../redaction/secret-redactor.js';
 import { LastKnownGoodCache } from '../store/last-known-good.cache.js';
 import type { CacheBinding } from '../store/snapshot-envelope.js';

@@ -2,7 +2,7 @@ import { transportFor } from '../api/http-transport.js';
 import { InfisicalApi } from '../api/infisical-api.js';
 import { MAX_JSON_DEPTH, MAX_RESPONSE_BYTES } from '../infisical.defaults.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
-import type { ResolvedAuth, ResolvedInfisicalOptions } from '../options/resolved-options.js';
+import type { ResolvedAuth, ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import { sanitizeServerText } from '../redaction/server-text.js';
 import { AccessTokenSession, type SessionEvents } from './access-token.session.js';

@@ -2,7 +2,7 @@ import type { HttpSettings } from '../api/http-request.js';
 import type { KeylessLogin } from '../errors/keyless-login.errors.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import { authMethodInfo } from '../options/auth-methods.js';
-import type { ResolvedAuth } from '../options/resolved-options.js';
+import type { ResolvedAuth } from '../options/resolved-options.interface.js';
 import { AwsCredentialsSource } from './aws-credentials.source.js';
 import { AwsIamLogin } from './aws-iam.login.js';
 import { GcpMetadataTokenSource } from './gcp-metadata.token-source.js';

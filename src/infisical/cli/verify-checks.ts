@@ -7,7 +7,7 @@ import { InfisicalConfigValidationError } from '../errors/configuration.errors.j
 import { InfisicalOptionsError } from '../errors/options.error.js';
 import { infisicalOptionsFromEnv } from '../options/options-from-env.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
-import type { ResolvedSource } from '../options/resolved-options.js';
+import type { ResolvedSource } from '../options/resolved-options.interface.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
 import { formatDuration } from './duration.format.js';
 import type { VerifyContext } from './verify-context.js';

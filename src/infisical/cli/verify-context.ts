@@ -8,7 +8,7 @@ import { describeTargets } from '../errors/describe-target.js';
 import { InfisicalConfigValidationError } from '../errors/configuration.errors.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
-import type { ResolvedAuth, ResolvedInfisicalOptions, ResolvedSource } from '../options/resolved-options.js';
+import type { ResolvedAuth, ResolvedInfisicalOptions, ResolvedSource } from '../options/resolved-options.interface.js';
 import { SecretRedactor } from '../redaction/secret-redactor.js';
 import { mergeSources } from '../store/secret.loader.js';
 import type { AnswerSecret } from '../store/secret-snapshot.js';

@@ -13,7 +13,7 @@ import type { ConfigSchema, InfisicalModuleOptions } from '../interfaces/infisic
 import { UNUSABLE_KEYS } from '../api/list-response.parser.js';
 import { resolveAuth } from './auth.option.js';
 import { describeValue, OptionReader } from './option-readers.js';
-import type { ResolvedInfisicalOptions } from './resolved-options.js';
+import type { ResolvedInfisicalOptions } from './resolved-options.interface.js';
 import { resolveSiteUrl } from './site-url.option.js';
 import { resolveSources } from './sources.option.js';
 import { resolveWebhook } from './webhook.option.js';

@@ -1,7 +1,7 @@
 import { DEFAULT_INCLUDE_IMPORTS, DEFAULT_RECURSIVE, DEFAULT_SECRET_PATH } from '../infisical.defaults.js';
 import type { InfisicalSourceOptions } from '../interfaces/infisical-source.interface.js';
 import { describeValue, type OptionReader } from './option-readers.js';
-import type { ResolvedSource } from './resolved-options.js';
+import type { ResolvedSource } from './resolved-options.interface.js';
 
 const SLUG = /^[A-Za-z0-9_-]+$/;
 const SOURCE_FIELDS = new Set(['projectId', 'environment', 'secretPath', 'recursive', 'includeImports']);

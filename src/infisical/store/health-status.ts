@@ -1,5 +1,5 @@
 import type { InfisicalHealthState, InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
-import type { ResolvedSource } from '../options/resolved-options.js';
+import type { ResolvedSource } from '../options/resolved-options.interface.js';
 import { shorten } from '../redaction/server-text.js';
 import type { StoreState } from './store-state.js';
 

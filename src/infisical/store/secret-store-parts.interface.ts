@@ -2,7 +2,7 @@ import type { AccessTokenSession } from '../auth/access-token.session.js';
 import type { ConfigPublisher } from '../config/config.publisher.js';
 import type { ConfigValidator } from '../config/config-validator.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
-import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import type { LastKnownGoodCache } from './last-known-good.cache.js';
 import type { RefreshScheduler } from './refresh.scheduler.js';

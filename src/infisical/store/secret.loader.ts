@@ -9,7 +9,7 @@ import { describeTarget } from '../errors/describe-target.js';
 import { InfisicalConfigValidationError } from '../errors/configuration.errors.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
-import type { ResolvedSource } from '../options/resolved-options.js';
+import type { ResolvedSource } from '../options/resolved-options.interface.js';
 import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import { sanitizeServerText } from '../redaction/server-text.js';
 import { SecretSnapshot, type AnswerSecret } from './secret-snapshot.js';

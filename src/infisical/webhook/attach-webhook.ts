@@ -1,7 +1,7 @@
 import { CHANGE_REFRESH_MIN_INTERVAL_MS, WEBHOOK_MAX_AGE_MS } from '../infisical.defaults.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
-import type { ResolvedInfisicalOptions } from '../options/resolved-options.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { StoreLogger } from '../store/store.logger.js';
 import { RefreshTrigger } from './refresh-trigger.js';

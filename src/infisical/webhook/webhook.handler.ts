@@ -1,6 +1,6 @@
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
-import type { ResolvedSource } from '../options/resolved-options.js';
+import type { ResolvedSource } from '../options/resolved-options.interface.js';
 import type { StoreLogger } from '../store/store.logger.js';
 import { concernsSources, parseWebhookEvent, type WebhookEvent } from './webhook-event.js';
 import type { RefreshTrigger } from './refresh-trigger.js';
