@@ -11,6 +11,7 @@ import { SecretSnapshot, type AnswerSecret } from '../../src/infisical/store/sec
 import { openSnapshot } from '../../src/infisical/store/snapshot-envelope.js';
 import { FakeRedisServer } from '../support/fakes/redis-client.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { flushEventLoop, settledSoon } from '../support/deferred.js';
 
 const ENV = {
   INFISICAL_CLIENT_ID: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
@@ -25,18 +26,8 @@ const signal = new AbortController().signal;
 
 const snapshotOf = (confirmedAt: number) =>
   new SecretSnapshot({ values: { API_KEY: 'from-infisical' }, keys: { API_KEY: { source: 'infisical', version: 1 } } }, 'infisical', confirmedAt, ANSWER);
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** `promise` once settled; fails fast when it is still pending after the queued work ran. */
-async function settled<T>(promise: Promise<T>): Promise<T> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  for (let i = 0; i < 20 && !done; i++) await flush();
-  if (!done) throw new Error('still pending');
-  return promise;
-}
+const flush = flushEventLoop;
+const settled = settledSoon;
 
 describe('createFleet', () => {
   let clock: ManualClock;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AwsCredentialsSource } from '../../src/infisical/auth/aws-credentials.source.js';
 import { InfisicalTokenError } from '../../src/infisical/errors/authentication.errors.js';
 import { InfisicalPlatformCredentialError, type KeylessLogin } from '../../src/infisical/errors/keyless-login.errors.js';
-import { flushMicrotasks } from '../support/deferred.js';
+import { flushMicrotasks, failureOf as failureOfAny } from '../support/deferred.js';
 import { FakeTransport, hang, networkError, type FakeRoute } from '../support/fakes/http-transport.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
 
@@ -21,13 +21,7 @@ function setup(env: NodeJS.ProcessEnv, route: FakeRoute = () => ({ body: ROLE })
   const source = new AwsCredentialsSource(LOGIN, fake.settings(clock, { timeoutMs: 2000 }), env);
   return { clock, fake, source };
 }
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as InfisicalPlatformCredentialError,
-  );
+const failureOf = (promise: Promise<unknown>) => failureOfAny<InfisicalPlatformCredentialError>(promise);
 const signal = () => new AbortController().signal;
 
 describe('AwsCredentialsSource: environment keys', () => {

@@ -9,6 +9,7 @@ import { SecretSnapshot, type AnswerSecret } from '../../src/infisical/store/sec
 import { openSnapshot, sealSnapshot } from '../../src/infisical/store/snapshot-envelope.js';
 import { FakeRedisServer } from '../support/fakes/redis-client.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { flushEventLoop, settledSoon } from '../support/deferred.js';
 
 const SOURCE = { projectId: 'p-1', environment: 'prod', secretPath: '/' };
 const BINDING = { siteUrl: 'https://infisical.example', sources: [SOURCE] };
@@ -55,20 +56,9 @@ function delegate(real: FleetRedis, patch: Partial<FleetRedis>): FleetRedis {
   };
 }
 
-/** Lets queued microtasks and promise chains (message delivery, awaited commands) run. */
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+const flush = flushEventLoop;
 
-/** `promise` once settled; fails fast (instead of hanging the test) when it is still pending after the queued work ran. */
-async function settled<T>(promise: Promise<T>): Promise<T> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  for (let i = 0; i < 20 && !done; i++) await flush();
-  if (!done) throw new Error('still pending: it waits for something that will not come');
-  return promise;
-}
+const settled = settledSoon;
 
 /** A loader that reads "Infisical" (`answer` at the clock's now), or waits for a gate set with `hold()`. */
 class FakeLoader {

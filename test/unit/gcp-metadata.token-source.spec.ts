@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { GcpMetadataTokenSource } from '../../src/infisical/auth/gcp-metadata.token-source.js';
 import { InfisicalTokenError } from '../../src/infisical/errors/authentication.errors.js';
 import { InfisicalPlatformCredentialError, type KeylessLogin } from '../../src/infisical/errors/keyless-login.errors.js';
-import { flushMicrotasks } from '../support/deferred.js';
+import { flushMicrotasks, failureOf as failureOfAny } from '../support/deferred.js';
 import { FakeTransport, hang, networkError, type FakeRoute } from '../support/fakes/http-transport.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
 
@@ -17,13 +17,7 @@ function setup(route: FakeRoute, env: NodeJS.ProcessEnv = {}) {
   const source = new GcpMetadataTokenSource(LOGIN, fake.settings(clock, { timeoutMs: 3000 }), env);
   return { clock, fake, source };
 }
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as InfisicalPlatformCredentialError,
-  );
+const failureOf = (promise: Promise<unknown>) => failureOfAny<InfisicalPlatformCredentialError>(promise);
 const signal = () => new AbortController().signal;
 
 describe('GcpMetadataTokenSource', () => {

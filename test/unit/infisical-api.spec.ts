@@ -6,6 +6,7 @@ import { InfisicalIdentityLoginError } from '../../src/infisical/errors/keyless-
 import { InfisicalRateLimitError, InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
 import { FakeTransport, networkError, type FakeRoute } from '../support/fakes/http-transport.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { failureOf as failureOfAny } from '../support/deferred.js';
 
 const SITE = 'https://infisical.test';
 const TARGET = { siteUrl: SITE, projectId: 'proj 1/x', environment: 'prod', secretPath: '/app' };
@@ -19,14 +20,7 @@ function apiOver(route: FakeRoute, settings: Partial<InfisicalApiSettings> = {})
   return { api, fake, clock };
 }
 
-const failureOf = async (promise: Promise<unknown>): Promise<InfisicalError> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as InfisicalError;
-  }
-  throw new Error('expected a failure');
-};
+const failureOf = (promise: Promise<unknown>) => failureOfAny<InfisicalError>(promise);
 
 describe('InfisicalApi', () => {
   describe('login and token routes', () => {

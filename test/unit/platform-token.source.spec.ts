@@ -7,17 +7,12 @@ import { HttpFailure } from '../../src/infisical/api/http-request.js';
 import { FileTokenSource, FixedTokenSource, platformFailure } from '../../src/infisical/auth/platform-token.source.js';
 import { InfisicalTokenError } from '../../src/infisical/errors/authentication.errors.js';
 import { InfisicalPlatformCredentialError, type KeylessLogin } from '../../src/infisical/errors/keyless-login.errors.js';
+import { failureOf as failureOfAny } from '../support/deferred.js';
 
 const LOGIN: KeylessLogin = { method: 'kubernetes', label: 'Kubernetes Auth', identityId: 'b0000000-0000-4000-8000-000000000001' };
 const TARGET = { siteUrl: 'https://infisical.example', projectId: 'p', environment: 'prod', secretPath: '/' };
 
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as InfisicalPlatformCredentialError,
-  );
+const failureOf = (promise: Promise<unknown>) => failureOfAny<InfisicalPlatformCredentialError>(promise);
 
 describe('FixedTokenSource', () => {
   it('gives the JWT it was given, every time', async () => {

@@ -8,6 +8,7 @@ import { ScriptedLoader } from '../support/fakes/scripted-loader.fake.js';
 import { snapshotOf } from '../support/fakes/secret-snapshot.fake.js';
 import { RecordingLogger } from '../support/fakes/store-logger.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { flushEventLoop } from '../support/deferred.js';
 
 const START = Date.UTC(2026, 0, 1);
 const fresh = snapshotOf({ A: 'one' }, 'infisical', START);
@@ -35,8 +36,7 @@ function setup(loader: ScriptedLoader, options: { ttlSeconds?: number; random?: 
   return { clock, state, logger, accepted, outcomes, scheduler };
 }
 
-/** Lets the promise callbacks queued so far run. */
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+const flush = flushEventLoop;
 
 describe('RefreshScheduler: single flight', () => {
   it('concurrent triggers share one load and one answer', async () => {

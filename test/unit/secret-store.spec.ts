@@ -15,6 +15,7 @@ import { FakeLastKnownGood } from '../support/fakes/last-known-good.fake.js';
 import { snapshotOf } from '../support/fakes/secret-snapshot.fake.js';
 import { RecordingLogger } from '../support/fakes/store-logger.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { flushEventLoop } from '../support/deferred.js';
 
 const START = Date.UTC(2026, 0, 1);
 const WHERE = 'Infisical environment "dev" (project p, path "/")';
@@ -63,7 +64,7 @@ function setup(options: Partial<ResolvedInfisicalOptions> = {}, parts: { schedul
   return { store, clock, state, publisher, logger, redactor, validator, scheduler, cache };
 }
 
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+const flush = flushEventLoop;
 
 describe('SecretStore: reads', () => {
   it('answers nothing before the first snapshot', () => {

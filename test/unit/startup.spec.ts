@@ -7,6 +7,7 @@ import { FakeLastKnownGood } from '../support/fakes/last-known-good.fake.js';
 import { ScriptedLoader } from '../support/fakes/scripted-loader.fake.js';
 import { snapshotOf } from '../support/fakes/secret-snapshot.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { flushEventLoop } from '../support/deferred.js';
 
 const START = Date.UTC(2026, 0, 1);
 const fresh = snapshotOf({ A: 'one' }, 'infisical', START);
@@ -29,7 +30,7 @@ function setup(loader: ScriptedLoader, options: { timeoutMs?: number; random?: n
   return { clock, lifetime, deps };
 }
 
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+const flush = flushEventLoop;
 
 /** The outcome of `promise`, without an unhandled rejection while the test moves the clock. */
 async function settle(promise: Promise<StartupResult>): Promise<{ value?: StartupResult; error?: unknown }> {
