@@ -11,11 +11,15 @@ const UNIT_ONLY = process.env.MUTATION_TESTS === 'unit';
 /** Where the reports go (reports/mutation, or reports/mutation-unit in unit mode; MUTATION_REPORT_DIR overrides). */
 const REPORT_DIR = process.env.MUTATION_REPORT_DIR ?? (UNIT_ONLY ? 'reports/mutation-unit' : 'reports/mutation');
 
-/** Stryker-only Jest plug-ins (see their headers): NoCoverage for unreached mutants, only the covering spec files per mutant. */
+/**
+ * Stryker-only Jest plug-ins (see their headers): NoCoverage for unreached mutants, only the covering spec files per
+ * mutant (the likeliest killer first), and no further spec file once one has killed the mutant.
+ */
 const support = (file) => fileURLToPath(new URL(`./test/support/stryker/${file}`, import.meta.url));
 const STRYKER_JEST_PLUGINS = {
   testEnvironment: support('covering-tests.environment.cjs'),
   testSequencer: support('covering-tests.sequencer.cjs'),
+  testRunner: support('covering-tests.jest-circus-runner.cjs'),
 };
 
 const CHILD_PROCESS_SPECS = ['/test/e2e/main-process\\.spec', '/test/e2e/verify-cli\\.spec', '/test/e2e/demo\\.spec', '/test/package/'];
@@ -25,8 +29,7 @@ const CHILD_PROCESS_SPECS = ['/test/e2e/main-process\\.spec', '/test/e2e/verify-
  * index.ts. Jest runs in native ESM mode, as `npm test` does (node --experimental-vm-modules). Not part of CI.
  *
  * Modes (reports in REPORT_DIR; give each concurrent run its own --tempDirName and MUTATION_REPORT_DIR):
- * - Unit mode, whole library (about 25 min on 2 idle cores: ~5,700 mutants at ~0.5 s of one core each, plus a
- *   1-2 min dry run of the unit suite; measured on src/infisical/diagnostics/, 239 mutants):
+ * - Unit mode, whole library (see the README for the time of the last run):
  *     MUTATION_TESTS=unit npx stryker run
  * - Unit mode, one file or folder, one runner (what a change to one part needs; seconds to minutes):
  *     MUTATION_TESTS=unit MUTATION_REPORT_DIR=reports/mut-x npx stryker run --concurrency 1 --tempDirName .stryker-tmp-x \
@@ -36,7 +39,8 @@ const CHILD_PROCESS_SPECS = ['/test/e2e/main-process\\.spec', '/test/e2e/verify-
  *
  * How a mutant is tested (both modes): the dry run records, per test, which mutants it reaches ("perTest" coverage),
  * and which tests each spec file holds. A mutant then runs only its covering tests (Jest --testNamePattern) in only the
- * spec files that hold them (covering-tests.sequencer.cjs); a mutant no test reaches is NoCoverage without a run,
+ * spec files that hold them, most covering tests first (covering-tests.sequencer.cjs), and stops loading spec files
+ * once one has failed (covering-tests.jest-circus-runner.cjs); a mutant no test reaches is NoCoverage without a run,
  * also when no test reaches any mutated file at all (covering-tests.environment.cjs). A test runner is replaced after
  * 40 mutants: Jest in ESM mode keeps every run's module graphs, and the growing heap made each run twice as slow.
  *

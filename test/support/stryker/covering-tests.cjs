@@ -11,19 +11,21 @@ const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
 const FILE = '.stryker-covering-tests.json';
 
 const mapFile = () => join(process.cwd(), FILE);
-const isDryRun = () => process.env[ACTIVE_MUTANT] === undefined;
+/** The id of the mutant under test, or undefined in the dry run. */
+const activeMutant = () => process.env[ACTIVE_MUTANT];
+const isDryRun = () => activeMutant() === undefined;
 
-/** `{ [specPath]: full test names }` as recorded so far (empty before the dry run). */
+/** `{ [specPath]: { tests: full test names, ms: how long the file took in the dry run } }` (empty before the dry run). */
 function readTestsByFile() {
   const file = mapFile();
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 }
 
-/** Records the tests that ran in one spec file (Jest runs them in band under Stryker: no concurrent writer). */
-function recordTests(testPath, names) {
+/** Records one spec file's tests and time (Jest runs files in band under Stryker: no concurrent writer). */
+function recordTests(testPath, names, ms) {
   const all = readTestsByFile();
-  all[testPath] = names;
+  all[testPath] = { tests: names, ms };
   writeFileSync(mapFile(), JSON.stringify(all));
 }
 
-module.exports = { isDryRun, readTestsByFile, recordTests };
+module.exports = { activeMutant, isDryRun, readTestsByFile, recordTests };

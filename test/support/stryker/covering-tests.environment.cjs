@@ -2,7 +2,7 @@
 /**
  * Jest environment for Stryker runs (jest-environment-node underneath; Stryker wraps it with its own per-test
  * coverage mixin). During the dry run it
- * - records which tests each spec file holds (see covering-tests.sequencer.cjs), and
+ * - records which tests each spec file holds and how long it took (see covering-tests.sequencer.cjs), and
  * - starts the coverage record empty, so that a dry run in which no mutant is reached still reports coverage:
  *   Stryker's instrumented code creates that record lazily on the first hit, and Stryker reads a missing record as
  *   "no coverage analysis" and runs every test against every mutant (all Survived instead of NoCoverage).
@@ -21,6 +21,7 @@ class CoveringTestsEnvironment extends TestEnvironment {
   #testPath;
   #names = [];
   #namespace;
+  #startedAt = 0;
 
   constructor(config, context) {
     super(config, context);
@@ -29,6 +30,7 @@ class CoveringTestsEnvironment extends TestEnvironment {
   }
 
   async setup() {
+    this.#startedAt = Date.now();
     await super.setup();
     const context = this.#namespace ? this.global[this.#namespace] : undefined;
     if (isDryRun() && context && !context.mutantCoverage) context.mutantCoverage = { static: {}, perTest: {} };
@@ -39,7 +41,7 @@ class CoveringTestsEnvironment extends TestEnvironment {
   }
 
   async teardown() {
-    if (isDryRun() && this.#namespace) recordTests(this.#testPath, this.#names);
+    if (isDryRun() && this.#namespace) recordTests(this.#testPath, this.#names, Date.now() - this.#startedAt);
     await super.teardown();
   }
 }
