@@ -7,22 +7,16 @@ import { InfisicalConfigValidationError, type ConfigIssue } from '../errors/conf
 import type { ConfigSchema, ConfigSchemaClass } from '../interfaces/infisical-module-options.interface.js';
 import type { StandardSchemaV1 } from '../interfaces/standard-schema.interface.js';
 import type { KeyInfo, ValueSource } from '../interfaces/infisical-status.interface.js';
+import { mergeConfig, type MergeIssue, type MergeResult, type SourcedSecret } from './config-merge.js';
 
-/** A value that came from Infisical (or from the last-known-good copy of an Infisical answer). */
-export interface SourcedSecret {
-  value: string;
-  version: number;
-  /** Where the value lives (reported per key by health). */
-  projectId?: string;
-  environment?: string;
-  secretPath?: string;
-}
+export type { SourcedSecret } from './config-merge.js';
 
 export interface ValidationInput {
   /** Infisical's values, or undefined when Infisical is disabled. */
   secrets: ReadonlyMap<string, SourcedSecret> | undefined;
   /** Whether `secrets` is a fresh answer or the last-known-good file. */
   secretsSource: Extract<ValueSource, 'infisical' | 'cache'>;
+  /** The operator's environment, without the module's own writes (see {@link mergeConfig}). */
   env: NodeJS.ProcessEnv;
 }
 
@@ -39,9 +33,10 @@ function isStandardSchema(schema: ConfigSchema): schema is StandardSchemaV1 {
 }
 
 /**
- * Merges Infisical (fresh) > process env / `.env` > schema defaults and validates the result in one pass: the
- * schema (class-validator + class-transformer, or a Standard Schema), the required keys and the format rules of the
- * registered credentials. All problems are reported together, naming keys and sources, never values.
+ * Validates the configuration that {@link mergeConfig} merges (Infisical > process env / `.env` > schema defaults)
+ * in one pass: the schema (class-validator + class-transformer, or a Standard Schema), then the merge model's rules
+ * (required keys, credential formats, mirrored values). All problems are reported together, naming keys and
+ * sources, never values.
  */
 export class ConfigValidator {
   /** Keys the configuration declares (schema properties, required keys, credential keys, registered keys). */
@@ -55,6 +50,8 @@ export class ConfigValidator {
     private readonly credentials: readonly CredentialDefinition[],
     /** `Infisical environment "dev" (project …, path "/")`, or undefined when Infisical is disabled. */
     private readonly where: string | undefined,
+    /** Keys mirrored into `process.env` (`mirrorToProcessEnv`). */
+    private readonly mirrored: readonly string[] = [],
   ) {
     this.require([...requiredKeys, ...credentials.flatMap((c) => c.keys.map((k) => k.key))], REQUIRED);
     for (const key of schema && !isStandardSchema(schema) ? schemaClassKeys(schema) : []) this.declaredKeys.add(key);
@@ -71,58 +68,58 @@ export class ConfigValidator {
     }
   }
 
+  /**
+   * The merge model's verdict on `keys` alone, with the rules that apply to them (a key required after bootstrap by
+   * `forFeature` or a namespace): the same inputs give the same verdict as {@link validate}. Returns the keys'
+   * values and sources; throws {@link InfisicalConfigValidationError} naming each key that breaks a rule.
+   */
+  check(keys: readonly string[], input: ValidationInput): ValidatedConfig {
+    const only = new Set(keys);
+    const secrets = input.secrets && new Map([...input.secrets].filter(([key]) => only.has(key)));
+    const merged = mergeConfig({
+      infisical: secrets,
+      infisicalSource: input.secretsSource,
+      operatorEnv: input.env,
+      envKeys: only,
+      required: new Map([...this.#required].filter(([key]) => only.has(key))),
+      credentials: this.credentials.map((c) => ({ ...c, keys: c.keys.filter((rule) => only.has(rule.key)) })),
+      mirrored: this.mirrored.filter((key) => only.has(key)),
+    });
+    const issues = new Issues(merged, this.where);
+    issues.add(merged.issues);
+    issues.throwIfAny();
+    return { values: merged.raw, keys: merged.keys };
+  }
+
   async validate(input: ValidationInput): Promise<ValidatedConfig> {
     const { secrets, secretsSource, env } = input;
-    // Own-property lookups only: a key named "toString" or "constructor" is never found on a prototype.
-    const raw: Record<string, unknown> = Object.create(null);
+    const standard = this.schema && isStandardSchema(this.schema) ? this.schema : undefined;
+    const merged = mergeConfig({
+      infisical: secrets,
+      infisicalSource: secretsSource,
+      operatorEnv: env,
+      envKeys: standard ? 'all' : this.declaredKeys,
+      required: this.#required,
+      credentials: this.credentials,
+      mirrored: this.mirrored,
+    });
+    const { raw } = merged;
+    const issues = new Issues(merged, this.where);
     const keys: Record<string, KeyInfo> = Object.create(null);
-    const sourceOf = (key: string): KeyInfo | undefined => {
-      const secret = secrets?.get(key);
-      if (secret) {
-        const { value: _value, ...where } = secret;
-        return { source: secretsSource, ...where };
-      }
-      if (env[key] !== undefined) return { source: 'env' };
-      return undefined;
-    };
-    for (const [key, secret] of secrets ?? []) raw[key] = secret.value;
-    const envKeys = this.schema && isStandardSchema(this.schema) ? Object.keys(env) : [...this.declaredKeys];
-    for (const key of envKeys) if (raw[key] === undefined && env[key] !== undefined) raw[key] = env[key];
 
-    const issues = new Map<string, ConfigIssue>();
-    const report = (key: string, kind: ConfigIssue['kind'], rawMessage: string, hint?: string) => {
-      const info = sourceOf(key);
-      // Schema libraries may quote the rejected input in their messages: the report never carries it.
-      const value = raw[key];
-      const message = typeof value === 'string' && value.length >= 4 ? rawMessage.split(value).join(REDACTED) : rawMessage;
-      const existing = issues.get(key);
-      if (existing) {
-        if (!existing.messages.includes(message)) existing.messages.push(message);
-        if (kind === 'missing') existing.kind = 'missing';
-        return;
-      }
-      issues.set(key, { key, kind, source: kind === 'missing' ? undefined : info?.source, version: info?.version, messages: [message], fix: '' });
-      hints.set(key, hint);
-      // The source that won the key (of several, or an import's folder): where a malformed value is corrected.
-      if (info?.projectId !== undefined && info.environment !== undefined && info.secretPath !== undefined) {
-        places.set(key, `Infisical ${describeTarget({ projectId: info.projectId, environment: info.environment, secretPath: info.secretPath })}`);
-      }
-    };
-    const hints = new Map<string, string | undefined>();
-    const places = new Map<string, string>();
-
-    let values: Record<string, unknown> = Object.assign(Object.create(null), raw);
-    if (this.schema && isStandardSchema(this.schema)) {
-      const result = await this.schema['~standard'].validate(raw);
+    // Infisical's keys and the declared ones; the schema's output (typed values, defaults) on top.
+    let values: Record<string, unknown> = Object.create(null);
+    for (const key of Object.keys(raw)) if (secrets?.has(key) || this.declaredKeys.has(key) || !standard) values[key] = raw[key];
+    if (standard) {
+      const result = await standard['~standard'].validate(raw);
       if (result.issues) {
         for (const issue of result.issues) {
           const first = issue.path?.[0];
           const key = String(typeof first === 'object' && first !== null ? first.key : (first ?? '(root)'));
-          report(key, raw[key] === undefined ? 'missing' : 'malformed', issue.message);
+          issues.report(key, raw[key] === undefined ? 'missing' : 'malformed', issue.message);
         }
       } else {
-        values = Object.assign(Object.create(null), Object.fromEntries([...(secrets ?? [])].map(([k, s]) => [k, s.value])), result.value as object);
-        for (const key of Object.keys(result.value as object)) this.noteDefault(key, raw, keys, sourceOf);
+        values = Object.assign(values, result.value as object);
       }
     } else if (this.schema) {
       const declared = Object.fromEntries([...this.declaredKeys].filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]));
@@ -138,44 +135,66 @@ export class ConfigValidator {
       });
       for (const error of flatten(errors)) {
         for (const message of Object.values(error.constraints ?? {})) {
-          report(error.property, raw[error.property] === undefined ? 'missing' : 'malformed', message);
+          issues.report(error.property, raw[error.property] === undefined ? 'missing' : 'malformed', message);
         }
       }
       for (const key of this.declaredKeys) if (instance[key] !== undefined) values[key] = instance[key];
     }
+    issues.add(merged.issues);
+    issues.throwIfAny();
 
-    for (const [key, reason] of this.#required) {
-      if (raw[key] === undefined || raw[key] === '') report(key, 'missing', reason);
-    }
-    for (const definition of this.credentials) {
-      for (const rule of definition.keys) {
-        const value = raw[rule.key];
-        if (typeof value === 'string' && value !== '' && !rule.pattern.test(value)) {
-          report(rule.key, 'malformed', `${rule.key} ${rule.expectation}`, `get the correct ${definition.name} value from ${rule.source}`);
-        } else if (value === undefined || value === '') {
-          hints.set(rule.key, `get it from ${rule.source}`);
-        }
-      }
-    }
-
-    if (issues.size) {
-      for (const issue of issues.values()) {
-        issue.fix = this.fixFor(issue, hints.get(issue.key), places.get(issue.key));
-        if (issue.kind === 'missing') issue.messages = ['not set', ...issue.messages.filter((m) => m !== REQUIRED).map((m) => (m.startsWith('required by ') ? m : `expected: ${m}`))];
-      }
-      throw new InfisicalConfigValidationError(this.where ?? 'the process environment (Infisical disabled)', [...issues.values()]);
-    }
-
-    for (const key of Object.keys(values)) this.noteDefault(key, raw, keys, sourceOf);
+    for (const key of Object.keys(values)) keys[key] = merged.keys[key] ?? { source: 'default' };
     return { values, keys };
   }
+}
 
-  private noteDefault(key: string, raw: Record<string, unknown>, keys: Record<string, KeyInfo>, sourceOf: (k: string) => KeyInfo | undefined) {
-    if (keys[key]) return;
-    keys[key] = raw[key] === undefined ? { source: 'default' } : (sourceOf(key) ?? { source: 'default' });
+/** The problems of one validation, by key: merged per key, then thrown as one error with a fix for each. */
+class Issues {
+  readonly #issues = new Map<string, ConfigIssue>();
+  readonly #hints: Map<string, string | undefined>;
+  readonly #places = new Map<string, string>();
+
+  constructor(
+    private readonly merged: MergeResult,
+    private readonly where: string | undefined,
+  ) {
+    this.#hints = new Map(merged.hints);
   }
 
-  private fixFor(issue: ConfigIssue, hint: string | undefined, place: string | undefined): string {
+  add(issues: readonly MergeIssue[]): void {
+    for (const issue of issues) this.report(issue.key, issue.kind, issue.message, issue.hint);
+  }
+
+  report(key: string, kind: ConfigIssue['kind'], rawMessage: string, hint?: string): void {
+    const info = Object.hasOwn(this.merged.keys, key) ? this.merged.keys[key] : undefined;
+    // Schema libraries may quote the rejected input in their messages: the report never carries it.
+    const value = this.merged.raw[key];
+    const message = typeof value === 'string' && value.length >= 4 ? rawMessage.split(value).join(REDACTED) : rawMessage;
+    const existing = this.#issues.get(key);
+    if (existing) {
+      if (!existing.messages.includes(message)) existing.messages.push(message);
+      if (kind === 'missing') existing.kind = 'missing';
+      if (hint !== undefined) this.#hints.set(key, hint);
+      return;
+    }
+    this.#issues.set(key, { key, kind, source: kind === 'missing' ? undefined : info?.source, version: info?.version, messages: [message], fix: '' });
+    if (hint !== undefined || !this.#hints.has(key)) this.#hints.set(key, hint);
+    // The source that won the key (of several, or an import's folder): where a malformed value is corrected.
+    if (info?.projectId !== undefined && info.environment !== undefined && info.secretPath !== undefined) {
+      this.#places.set(key, `Infisical ${describeTarget({ projectId: info.projectId, environment: info.environment, secretPath: info.secretPath })}`);
+    }
+  }
+
+  throwIfAny(): void {
+    if (!this.#issues.size) return;
+    for (const issue of this.#issues.values()) {
+      issue.fix = this.#fixFor(issue, this.#hints.get(issue.key), this.#places.get(issue.key));
+      if (issue.kind === 'missing') issue.messages = ['not set', ...issue.messages.filter((m) => m !== REQUIRED).map((m) => (m.startsWith('required by ') ? m : `expected: ${m}`))];
+    }
+    throw new InfisicalConfigValidationError(this.where ?? 'the process environment (Infisical disabled)', [...this.#issues.values()]);
+  }
+
+  #fixFor(issue: ConfigIssue, hint: string | undefined, place: string | undefined): string {
     const extra = hint ? ` (${hint})` : '';
     if (issue.kind === 'missing') {
       return this.where
