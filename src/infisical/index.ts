@@ -28,6 +28,11 @@ export type { FleetOptions } from './interfaces/infisical-module-options.interfa
 export { infisicalOptionsFromEnv } from './options/options-from-env.js';
 /** What `infisicalOptionsFromEnv` reads: a `ConfigService` or a plain environment object. */
 export type { EnvironmentSource } from './options/options-from-env.js';
+/**
+ * A `ConfigModule.forRoot({ load: [infisicalConfigLoader(registration)] })` factory: `ConfigService` waits for the
+ * registration's Infisical values, so `inject: [ConfigService]` alone works in other modules' factories.
+ */
+export { infisicalConfigLoader } from './infisical-config.loader.js';
 
 // ── Time, for tests ──────────────────────────────────────────────────────────────────────────────────────────
 /** Injection token of the clock: override it in tests to drive TTLs, back-off and deadlines. */

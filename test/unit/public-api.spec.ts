@@ -26,6 +26,11 @@ describe('public API of the main entry', () => {
     expect(api.length).toBeLessThanOrEqual(MAX_EXPORTED_NAMES);
   });
 
+  it('exports infisicalConfigLoader as a value (ConfigModule.forRoot({ load }) calls it), StoreRendezvous not', () => {
+    expect(api.find((entry) => entry.name === 'infisicalConfigLoader')?.value).toBe(true);
+    expect(api.map((entry) => entry.name)).not.toContain('StoreRendezvous');
+  });
+
   it('documents every export on its own export line', () => {
     expect(api.filter((entry) => !/^\/\*\*[\s\S]*\S[\s\S]*\*\/$/.test(entry.doc.trim())).map((entry) => entry.name)).toEqual([]);
   });
@@ -35,6 +40,6 @@ describe('public API of the main entry', () => {
     for (const internal of ['INFISICAL_ENV_VARIABLES', 'INFISICAL_MODULE_OPTIONS', 'INFISICAL_OPTIONS_TYPE', 'DEFAULT_SITE_URL', 'REDACTED', 'GEMINI_API_KEY_RULE', 'SecretHandle', 'SecretStoreParts']) {
       expect(names).not.toContain(internal);
     }
-    expect(names).toEqual(expect.arrayContaining(['InfisicalModule', 'SecretStore', 'InfisicalHealthIndicator', 'registerSecretsAs', 'GmailCredentials', 'InfisicalError']));
+    expect(names).toEqual(expect.arrayContaining(['InfisicalModule', 'SecretStore', 'InfisicalHealthIndicator', 'registerSecretsAs', 'GmailCredentials', 'InfisicalError', 'infisicalConfigLoader']));
   });
 });
