@@ -64,6 +64,17 @@ describe('infisicalConfigLoader: inject: [ConfigService] alone in another module
     expect(server.requests.filter((r) => r.path.includes('/secrets')).length).toBe(1);
   });
 
+  it('a factory that imports the static ConfigModule gets a ConfigService that does not wait for load (README: do not add it)', async () => {
+    const infisical = registration();
+    const early = DatabaseModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({ url: config.getOrThrow<string>('DATABASE_URL') }),
+    });
+    const error = await rejectionOf(boot([ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [infisicalConfigLoader(infisical)] }), infisical, early]));
+    expect(error.message).toContain('Configuration key "DATABASE_URL" does not exist');
+  });
+
   it('works with static options (forRoot) and boots again from the same registration (a second application)', async () => {
     const infisical = InfisicalModule.forRoot({ ...optionsFor(server, APP_DEV, 'dev'), isGlobal: true });
     const imports = [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [infisicalConfigLoader(infisical)] }), infisical, database()];

@@ -1,7 +1,7 @@
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
-import { GeminiCredentials, InfisicalHealthIndicator, InfisicalModule, infisicalOptionsFromEnv } from 'nestjs-infisical';
+import { GeminiCredentials, InfisicalHealthIndicator, InfisicalModule, infisicalConfigLoader, infisicalOptionsFromEnv } from 'nestjs-infisical';
 
 @Injectable()
 export class GeminiClient {
@@ -28,17 +28,20 @@ export class HealthController {
   }
 }
 
+const infisical = InfisicalModule.forRootAsync({
+  isGlobal: true,
+  credentials: [GeminiCredentials],
+  imports: [ConfigModule],
+  inject: [ConfigService],
+  // INFISICAL_SITE_URL, INFISICAL_CLIENT_ID, INFISICAL_CLIENT_SECRET, INFISICAL_PROJECT_ID, INFISICAL_ENVIRONMENT, …
+  useFactory: (config: ConfigService) => infisicalOptionsFromEnv(config),
+});
+
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true }),
-    InfisicalModule.forRootAsync({
-      isGlobal: true,
-      credentials: [GeminiCredentials],
-      imports: [ConfigModule],
-      inject: [ConfigService],
-      // INFISICAL_SITE_URL, INFISICAL_CLIENT_ID, INFISICAL_CLIENT_SECRET, INFISICAL_PROJECT_ID, INFISICAL_ENVIRONMENT, …
-      useFactory: (config: ConfigService) => infisicalOptionsFromEnv(config),
-    }),
+    // The README's recipe: ConfigService waits for the Infisical values, so inject: [ConfigService] alone works elsewhere.
+    ConfigModule.forRoot({ isGlobal: true, load: [infisicalConfigLoader(infisical)] }),
+    infisical,
     TerminusModule,
   ],
   providers: [GeminiClient],

@@ -59,7 +59,7 @@ function verifyInfisical(...args: string[]): Promise<{ code: number; stdout: str
 }
 
 // A database-style module (TypeORM, Mongoose, Bull): forRootAsync({ inject, useFactory }).
-const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } = new ConfigurableModuleBuilder<{ url: string }>()
+const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } = new ConfigurableModuleBuilder<{ type?: string; url: string }>()
   .setClassMethodName('forRoot')
   .build();
 @Module({})
@@ -218,6 +218,37 @@ describe('NestJS 11: other modules, namespaces and forFeature keys', () => {
     expect(health.body.info.infisical.lastError).toContain('DATABASE_URL');
     expect([repository.db.url, config.get('database.url'), repository.url.value]).toEqual([rotated, rotated, rotated]);
     expect(health.text).not.toContain(rotated);
+  });
+});
+
+describe("NestJS 11: the README's infisicalConfigLoader recipe", () => {
+  // AppModule registers ConfigModule.forRoot({ isGlobal: true, load: [infisicalConfigLoader(infisical)] }).
+  @Module({
+    imports: [
+      AppModule,
+      DatabaseModule.forRootAsync({
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => ({ type: 'postgres', url: config.getOrThrow('DATABASE_URL') }),
+      }),
+    ],
+  })
+  class ConfigServiceOnlyModule {}
+  const url = 'postgres://app:loader-consumer-db-password@db.internal:5432/app';
+  let app: INestApplication | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await admin('DELETE', 'secrets', { projectId, environment, key: 'DATABASE_URL' }).catch(() => undefined);
+  });
+
+  it('a database-style factory with inject: [ConfigService] alone boots and reads DATABASE_URL from Infisical', async () => {
+    await admin('POST', 'secrets', { projectId, environment, key: 'DATABASE_URL', value: url });
+    const moduleRef = await Test.createTestingModule({ imports: [ConfigServiceOnlyModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    expect(app.get(DATABASE_OPTIONS)).toEqual({ type: 'postgres', url });
+    expect(app.get(SecretStore).keyInfo()['DATABASE_URL']?.source).toBe('infisical');
   });
 });
 

@@ -71,7 +71,7 @@ function verifyInfisical(...args: string[]): Promise<{ code: number; stdout: str
 }
 
 // A database-style module (TypeORM, Mongoose, Bull): forRootAsync({ inject, useFactory }).
-const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } = new ConfigurableModuleBuilder<{ url: string }>()
+const { ConfigurableModuleClass: DatabaseModuleBase, MODULE_OPTIONS_TOKEN: DATABASE_OPTIONS } = new ConfigurableModuleBuilder<{ type?: string; url: string }>()
   .setClassMethodName('forRoot')
   .build();
 @Module({})
@@ -243,6 +243,36 @@ describe('NestJS 12: other modules, namespaces and forFeature keys', () => {
     assert.match(String(details?.['lastError']), /DATABASE_URL/);
     assert.deepEqual([repository.db.url, config.get('database.url'), repository.url.value], [rotated, rotated, rotated]);
     assert.ok(!text.includes(rotated));
+  });
+});
+
+describe("NestJS 12: the README's infisicalConfigLoader recipe", () => {
+  // AppModule registers ConfigModule.forRoot({ isGlobal: true, load: [infisicalConfigLoader(infisical)] }).
+  @Module({
+    imports: [
+      AppModule,
+      DatabaseModule.forRootAsync({
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => ({ type: 'postgres', url: config.getOrThrow('DATABASE_URL') }),
+      }),
+    ],
+  })
+  class ConfigServiceOnlyModule {}
+  const url = 'postgres://app:loader-consumer-db-password@db.internal:5432/app';
+  let app: INestApplication | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await admin('DELETE', 'secrets', { projectId, environment, key: 'DATABASE_URL' }).catch(() => undefined);
+  });
+
+  it('a database-style factory with inject: [ConfigService] alone boots and reads DATABASE_URL from Infisical', async () => {
+    await admin('POST', 'secrets', { projectId, environment, key: 'DATABASE_URL', value: url });
+    app = await NestFactory.create(ConfigServiceOnlyModule, { logger: false, abortOnError: false });
+    await app.init();
+    assert.deepEqual(app.get(DATABASE_OPTIONS), { type: 'postgres', url });
+    assert.equal(app.get(SecretStore).keyInfo()['DATABASE_URL']?.source, 'infisical');
   });
 });
 
