@@ -142,7 +142,7 @@ describe('joinFleet', () => {
     const refreshes: number[] = [];
     const closers: Array<() => void | Promise<void>> = [];
     const store = {
-      refreshNow: async () => {
+      refreshAfterChange: async () => {
         refreshes.push(clock.now());
         return true;
       },

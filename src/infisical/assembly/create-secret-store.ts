@@ -118,7 +118,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
   const current = store;
   const upstreamRefresh = () => {
     fleet?.readUpstreamNext();
-    return current.refreshNow();
+    return current.refreshAfterChange();
   };
   const webhook = attachWebhook(store, options, { clock, metrics, logger, refresh: upstreamRefresh });
   try {

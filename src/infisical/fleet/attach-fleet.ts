@@ -32,9 +32,12 @@ export async function createFleet(options: ResolvedInfisicalOptions, parts: Flee
   });
 }
 
-/** Refreshes `store` on other instances' change notices (at most once per second) and closes Redis with the store. */
-export async function joinFleet(fleet: FleetCoordinator, store: Pick<SecretStore, 'refreshNow' | 'onClose'>, clock: InfisicalClock): Promise<void> {
-  const trigger = new RefreshTrigger(clock, CHANGE_REFRESH_MIN_INTERVAL_MS, () => store.refreshNow());
+/**
+ * Refreshes `store` on other instances' change notices (at most once per second, through the store's refresh policy:
+ * a notice during a back-off or a 429 wait is served when it ends) and closes Redis with the store.
+ */
+export async function joinFleet(fleet: FleetCoordinator, store: Pick<SecretStore, 'refreshAfterChange' | 'onClose'>, clock: InfisicalClock): Promise<void> {
+  const trigger = new RefreshTrigger(clock, CHANGE_REFRESH_MIN_INTERVAL_MS, () => store.refreshAfterChange());
   store.onClose(async () => {
     trigger.stop();
     await fleet.close();

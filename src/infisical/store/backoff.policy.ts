@@ -29,6 +29,39 @@ export function needsHuman(error: unknown): boolean {
 }
 
 /**
+ * What a failed refresh holds back until its retry is due:
+ * - `rejected`: an answer was received and rejected (a key deleted or malformed) — nothing is held;
+ * - `backoff`: no usable answer (network, timeout, 5xx): the exponential back-off;
+ * - `server`: Infisical asked to wait (429, with or without `Retry-After`);
+ * - `human`: the failure needs a human (login refused, lockout, no access): the 5 min pause.
+ */
+export type RefreshHold = 'rejected' | 'backoff' | 'server' | 'human';
+
+/**
+ * Who asks for a refresh: `change` — a channel announcing a change (webhook, fleet notice); `explicit` — application
+ * code calling `refresh()` / `refreshNow()`. The timer that ends a hold is never held; `getAsync` waits for it.
+ */
+export type RefreshCause = 'change' | 'explicit';
+
+/** The hold that `error` (the last refresh failure) puts on the next triggers. */
+export function holdAfter(error: unknown): RefreshHold {
+  if (needsHuman(error)) return 'human';
+  if (isRejectedAnswer(error)) return 'rejected';
+  return error instanceof InfisicalRateLimitError ? 'server' : 'backoff';
+}
+
+/**
+ * Whether `hold` keeps a trigger of `cause` waiting until the retry is due. A change waits out every hold but a
+ * rejection (it may announce the fix). An explicit call waits out only what would fail again for sure — Infisical's
+ * own wait and the pause after a failure that needs a human (a repeated refused login counts toward a lockout); during
+ * the ordinary back-off it is the retry itself.
+ */
+export function holdsBack(hold: RefreshHold, cause: RefreshCause): boolean {
+  if (hold === 'server' || hold === 'human') return true;
+  return cause === 'change' && hold === 'backoff';
+}
+
+/**
  * Delay before the next attempt after a failed refresh:
  * - an answer that needs a human (bad credentials, lockout, no access, unknown environment or folder, a redirect,
  *   another refusal): the cap (5 min), so a revoked identity is not hammered;

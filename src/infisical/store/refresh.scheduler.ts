@@ -2,7 +2,7 @@ import { InfisicalError } from '../errors/infisical.error.js';
 import { InfisicalUnreachableError } from '../errors/transport.errors.js';
 import type { InfisicalClock, InfisicalTimer } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
-import { isRejectedAnswer, refreshDelayMs, retryDelayMs } from './backoff.policy.js';
+import { holdAfter, holdsBack, isRejectedAnswer, refreshDelayMs, retryDelayMs, type RefreshCause } from './backoff.policy.js';
 import type { SecretSnapshot } from './secret-snapshot.js';
 import type { StoreLogger } from './store.logger.js';
 import type { RefreshBookkeeping } from './store-state.js';
@@ -19,8 +19,8 @@ export interface RefreshSchedulerDependencies {
   state: RefreshBookkeeping;
   /** Produces a validated candidate snapshot (throws the named error of a failure or rejection). */
   load: (signal: AbortSignal) => Promise<SecretSnapshot>;
-  /** Installs an accepted snapshot. */
-  accept: (snapshot: SecretSnapshot) => void;
+  /** Installs an accepted snapshot (a large one in steps: the refresh ends once it is installed). */
+  accept: (snapshot: SecretSnapshot) => void | Promise<void>;
   clock: InfisicalClock;
   random: () => number;
   ttlSeconds: number;
@@ -31,15 +31,23 @@ export interface RefreshSchedulerDependencies {
 }
 
 /**
- * Keeps a store fresh: a refresh every TTL (± jitter), single flight (concurrent triggers share one refresh),
- * back-off after failures, and the failure state health reports. A failure or rejection never replaces the
- * snapshot: the last good values stay, and the log says why once (repeats go to debug).
+ * Keeps a store fresh, and is the one refresh policy every trigger goes through (TTL timer, webhook, fleet notice,
+ * `refresh()` / `refreshNow()`, `getAsync`):
+ * - single flight: concurrent triggers share one refresh;
+ * - a refresh every TTL (± jitter); after a failure, one retry when its back-off, `Retry-After` or the pause after a
+ *   failure that needs a human ends (see {@link holdAfter});
+ * - a change announced during such a hold is kept and served by the attempt at its end (not dropped, not sent early);
+ *   an explicit call during Infisical's wait or the human pause resolves false at once without a request.
+ * A failure or rejection never replaces the snapshot: the last good values stay, and the log says why once (repeats
+ * go to debug).
  */
 export class RefreshScheduler {
   readonly #lifetime = new AbortController();
   #inflight: Promise<boolean> | undefined;
   #timer: InfisicalTimer | undefined;
   #lastSignature: string | undefined;
+  /** Changes held until the next attempt, which answers them. */
+  #held: { promise: Promise<boolean>; resolve: (fresh: boolean) => void } | undefined;
 
   constructor(private readonly deps: RefreshSchedulerDependencies) {}
 
@@ -52,19 +60,37 @@ export class RefreshScheduler {
     return this.#inflight;
   }
 
-  /** Refreshes now, or joins the refresh under way. Resolves to true when the snapshot is fresh afterwards; never rejects. */
+  /**
+   * An explicit refresh: now, or the refresh under way. During Infisical's wait (429) or the pause after a failure that
+   * needs a human it sends nothing and resolves false at once (the attempt at the end of the wait still runs; `status()`
+   * says why). During the ordinary back-off it is the retry. Resolves to true when the snapshot is fresh afterwards;
+   * never rejects.
+   */
   refresh(): Promise<boolean> {
     if (this.deps.state.closed) return Promise.resolve(false);
-    this.#inflight ??= this.#run().finally(() => {
-      this.#inflight = undefined;
-    });
-    return this.#inflight;
+    if (this.#inflight) return this.#inflight;
+    if (this.#holds('explicit')) return Promise.resolve(false);
+    return this.#start();
   }
 
-  /** Refreshes once the refresh under way (if any) is over; concurrent callers share that next refresh. */
+  /** Like {@link refresh}, once the refresh under way (if any) is over; concurrent callers share that next refresh. */
   async refreshAfterCurrent(): Promise<boolean> {
     await this.#inflight;
     return this.refresh();
+  }
+
+  /**
+   * A change announced by a channel (webhook, fleet notice): a refresh once the one under way is over (it may have read
+   * before the change). During a hold (back-off, `Retry-After`, the pause after a failure that needs a human) it sends
+   * nothing and resolves with the attempt at the hold's end; concurrent changes share it. Never rejects.
+   */
+  async refreshAfterChange(): Promise<boolean> {
+    await this.#inflight;
+    if (this.deps.state.closed) return false;
+    if (this.#inflight) return this.#inflight;
+    if (!this.#holds('change')) return this.#start();
+    this.#held ??= deferred();
+    return this.#held.promise;
   }
 
   /** Schedules the regular refresh after a good load (none when the TTL is 0). */
@@ -84,8 +110,35 @@ export class RefreshScheduler {
   /** Stops every timer and cancels the refresh under way. */
   stop(): void {
     this.#cancelTimer();
+    this.#answerHeld(false);
     this.deps.state.scheduleAt(undefined);
     this.#lifetime.abort(new InfisicalUnreachableError(this.deps.target, 'timeout', 'the application is shutting down'));
+  }
+
+  /** Whether the last failure's hold keeps a trigger of `cause` waiting (until its retry is due). */
+  #holds(cause: RefreshCause): boolean {
+    const { state, clock, logger } = this.deps;
+    const error = state.lastError;
+    const until = state.nextRefreshAt;
+    if (error === undefined || until === undefined || clock.now() >= until || !holdsBack(holdAfter(error), cause)) return false;
+    if (cause === 'explicit') logger.write('debug', `Infisical refresh not sent: retries wait after ${error.name} (next attempt in ${Math.ceil((until - clock.now()) / 1000)} s).`);
+    return true;
+  }
+
+  #start(): Promise<boolean> {
+    const run = this.#run().finally(() => {
+      this.#inflight = undefined;
+    });
+    this.#inflight = run;
+    const held = this.#held;
+    this.#held = undefined;
+    void run.then((fresh) => held?.resolve(fresh));
+    return run;
+  }
+
+  #answerHeld(fresh: boolean): void {
+    this.#held?.resolve(fresh);
+    this.#held = undefined;
   }
 
   async #run(): Promise<boolean> {
@@ -99,7 +152,7 @@ export class RefreshScheduler {
       const failedBefore = state.recordSuccess();
       if (failedBefore > 0) logger.log(`Infisical refresh recovered after ${failedBefore} failed attempt(s); serving fresh values again.`);
       this.#lastSignature = undefined;
-      this.deps.accept(snapshot);
+      await this.deps.accept(snapshot);
       this.scheduleRegular();
       this.deps.onRefresh?.({ result: 'success', durationMs: clock.now() - started });
       return true;
@@ -132,7 +185,7 @@ export class RefreshScheduler {
     state.scheduleAt(clock.now() + delayMs);
     this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
-      void this.refresh();
+      if (!this.#inflight) void this.#start();
     }, delayMs);
   }
 
@@ -148,3 +201,10 @@ export function asInfisicalError(error: unknown, target: InfisicalTarget): Infis
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new InfisicalUnreachableError(target, 'invalid-response', `an unexpected failure while reading the answer (${detail.slice(0, 300)})`);
 }
+
+function deferred(): { promise: Promise<boolean>; resolve: (fresh: boolean) => void } {
+  let resolve!: (fresh: boolean) => void;
+  const promise = new Promise<boolean>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+

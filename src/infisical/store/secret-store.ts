@@ -58,8 +58,9 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
 
   /**
    * Like {@link get}, for code that can await: with `cacheTtlSeconds: 0` it fetches first (concurrent calls share
-   * one request; while retries back off it answers from the last good snapshot); otherwise it answers from memory
-   * at once and, when the snapshot is overdue (a timer that ran late), starts a background refresh.
+   * one request; while a retry waits — back-off, 429 `Retry-After`, the pause after a failure that needs a human — it
+   * answers from the last good snapshot without a request); otherwise it answers from memory at once and, when the
+   * snapshot is overdue (a timer that ran late), starts a background refresh.
    */
   async getAsync<T = string>(key: string): Promise<T | undefined> {
     const { scheduler, state, clock, options } = this.#parts;
@@ -146,6 +147,9 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   /**
    * Refreshes now (or joins the refresh under way). Resolves to true when the snapshot is fresh afterwards; never
    * rejects — failures keep the last good snapshot and are reported through {@link status} and the log.
+   * While Infisical asked to wait (429 `Retry-After`) or after a failure that needs a human (login refused, no access:
+   * retried every 5 min), it sends nothing and resolves false at once; the attempt at the end of that wait still runs
+   * and `status()` gives the error. During the ordinary back-off after a network or 5xx failure it is the retry.
    */
   refresh(): Promise<boolean> {
     const { scheduler, state } = this.#parts;
@@ -155,12 +159,24 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
 
   /**
    * Refreshes now, after the refresh under way if there is one (that one may have started before the change that
-   * prompted this call). Concurrent calls share one refresh. Never rejects.
+   * prompted this call). Concurrent calls share one refresh. Never rejects. During Infisical's wait (429) or the pause
+   * after a failure that needs a human it resolves false at once without a request, like {@link refresh}.
    */
   refreshNow(): Promise<boolean> {
     const { scheduler, state } = this.#parts;
     if (!scheduler) return Promise.resolve(!state.closed && state.snapshot !== undefined);
     return scheduler.refreshAfterCurrent();
+  }
+
+  /**
+   * A change announced by a channel (webhook, fleet notice): refreshes after the refresh under way; during a back-off,
+   * a 429 wait or the pause after a failure that needs a human it sends nothing and resolves with the attempt at its end.
+   * @internal
+   */
+  refreshAfterChange(): Promise<boolean> {
+    const { scheduler, state } = this.#parts;
+    if (!scheduler) return Promise.resolve(!state.closed && state.snapshot !== undefined);
+    return scheduler.refreshAfterChange();
   }
 
   /** Resolves once no refresh (and no write of the last-known-good file) is under way, without starting one. */
