@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { inspect } from 'node:util';
 import type { AccessTokenSession } from '../../src/infisical/auth/access-token.session.js';
-import type { ConfigValidator } from '../../src/infisical/config/config-validator.js';
+import { ConfigValidator } from '../../src/infisical/config/config-validator.js';
 import { registerSecretsAs } from '../../src/infisical/config/register-secrets-as.js';
 import { InfisicalConfigValidationError, InfisicalSecretNotFoundError } from '../../src/infisical/errors/configuration.errors.js';
 import type { ResolvedInfisicalOptions } from '../../src/infisical/options/resolved-options.interface.js';
@@ -35,7 +35,6 @@ function setup(options: Partial<ResolvedInfisicalOptions> = {}, parts: { schedul
   const publisher = new RecordingPublisher();
   const logger = new RecordingLogger();
   const redactor = new SecretRedactor();
-  const validator = { require: jest.fn() };
   const scheduler = parts.scheduler === null ? undefined : (parts.scheduler ?? new FakeScheduler());
   const cache = parts.cache === null ? undefined : (parts.cache ?? new FakeLastKnownGood());
   const resolved = {
@@ -48,13 +47,15 @@ function setup(options: Partial<ResolvedInfisicalOptions> = {}, parts: { schedul
     revokeTokenOnShutdown: false,
     ...options,
   } as ResolvedInfisicalOptions;
+  const validator = new ConfigValidator(undefined, [], [], resolved.enabled ? WHERE : undefined);
+  jest.spyOn(validator, 'require');
   const store = new SecretStore({
     options: resolved,
     state,
     scheduler: scheduler as unknown as RefreshScheduler | undefined,
     session: parts.session,
     publisher: publisher.asPublisher,
-    validator: validator as unknown as ConfigValidator,
+    validator,
     cache: cache?.asCache,
     clock,
     redactor,

@@ -1,4 +1,4 @@
-import { attachProcessEnvMirror } from '../config/process-env.mirror.js';
+import { attachProcessEnvMirror, ProcessEnvMirror } from '../config/process-env.mirror.js';
 import type { ConfigService } from '@nestjs/config';
 import { connectToInfisical } from '../auth/infisical-connection.js';
 import { ConfigPublisher } from '../config/config.publisher.js';
@@ -60,16 +60,19 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
   const redactor = new SecretRedactor();
   const logger = new StoreLogger(redactor);
   const where = options.enabled ? describeTargets(options.sources) : 'the process environment';
-  const validator = new ConfigValidator(options.schema, options.requiredKeys, context.credentials, options.enabled ? where : undefined);
+  // Built before anything is written: it captures the operator's values of the mirrored keys.
+  const mirror = new ProcessEnvMirror(options.mirrorToProcessEnv);
+  const operatorEnv = () => mirror.operatorView(env);
+  const validator = new ConfigValidator(options.schema, options.requiredKeys, context.credentials, options.enabled ? where : undefined, options.mirrorToProcessEnv);
   const state = initialStoreState();
   const publisher = new ConfigPublisher(context.configService, context.configHost, logger);
-  const common = { options, state, publisher, validator, clock, redactor, logger, where };
+  const common = { options, state, publisher, validator, clock, redactor, logger, where, operatorEnv };
   if (!options.enabled || !options.auth) {
     const started = clock.now();
     const store = new SecretStore({ ...common, scheduler: undefined, session: undefined, cache: undefined });
-    const config = await validator.validate({ secrets: undefined, secretsSource: 'infisical', env });
+    const config = await validator.validate({ secrets: undefined, secretsSource: 'infisical', env: operatorEnv() });
     store.install(new SecretSnapshot(config, 'env', undefined, []));
-    attachProcessEnvMirror(store, options.mirrorToProcessEnv);
+    attachProcessEnvMirror(store, options.mirrorToProcessEnv, undefined, mirror);
     logger.log(`Infisical is disabled: configuration ${summary(store, clock.now() - started)}`);
     return { store, webhook: undefined };
   }
@@ -94,7 +97,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
     validator,
     redactor,
     clock,
-    env,
+    env: operatorEnv,
     current: () => state.snapshot,
     warn: (message) => logger.warnOnce(message),
   });
@@ -129,7 +132,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
       ? { snapshot: fromFleet, fallbackCause: undefined }
       : await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target, sources: options.sources });
     store.install(snapshot);
-    attachProcessEnvMirror(store, options.mirrorToProcessEnv);
+    attachProcessEnvMirror(store, options.mirrorToProcessEnv, undefined, mirror);
     if (fleet && !fromFleet && !fallbackCause) void fleet.publish(snapshot, false);
     if (fallbackCause && cache) {
       scheduler.recordFailure(fallbackCause);

@@ -20,9 +20,11 @@ export class NamespaceRegistry {
 
   /**
    * Builds and publishes `definition` (once per name; a second registration gets the same object). `requireKeys`
-   * receives the secrets the factory read, before a failure of the factory is reported.
+   * receives the secrets the factory read, before a failure of the factory is reported; when requiring them adds
+   * values (a key served from the operator's environment), the object is built again from the values then current.
    */
-  register<T extends object>(definition: SecretNamespace<T>, values: SecretValues, requireKeys: (keys: string[], by: string) => void): T {
+  register<T extends object>(definition: SecretNamespace<T>, values: SecretValues | (() => SecretValues), requireKeys: (keys: string[], by: string) => void): T {
+    const current = typeof values === 'function' ? values : () => values;
     const name = definition.NAMESPACE;
     const existing = this.#bindings.get(name);
     if (existing) {
@@ -33,14 +35,14 @@ export class NamespaceRegistry {
     }
     const by = `registerSecretsAs('${name}')`;
     const read = new Set<string>();
-    let built: unknown;
-    try {
-      built = definition.build(recordingReads(values, read));
-    } catch (error) {
-      requireKeys([...read], by);
-      throw new InfisicalOptionsError([{ option: by, problem: `its factory threw ${describeFailure(error)}; correct the factory or the secrets it reads` }]);
-    }
+    const before = current();
+    let outcome = attempt(() => definition.build(recordingReads(before, read)));
     requireKeys([...read], by);
+    if (current() !== before) outcome = attempt(() => definition.build(current()));
+    if ('error' in outcome) {
+      throw new InfisicalOptionsError([{ option: by, problem: `its factory threw ${describeFailure(outcome.error)}; correct the factory or the secrets it reads` }]);
+    }
+    const built = outcome.value;
     if (built === null || typeof built !== 'object' || Array.isArray(built)) {
       throw new InfisicalOptionsError([{ option: by, problem: 'its factory must return an object such as { url: secrets.DATABASE_URL }' }]);
     }
@@ -67,6 +69,15 @@ export class NamespaceRegistry {
         else binding.object[property] = value;
       }
     }
+  }
+}
+
+/** The value `run` returns, or the error it throws. */
+function attempt(run: () => unknown): { value: unknown } | { error: unknown } {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { error };
   }
 }
 

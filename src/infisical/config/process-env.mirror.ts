@@ -1,37 +1,77 @@
+import { NUL_IN_MIRRORED_VALUE } from './config-merge.js';
+
 /**
  * The opt-in `mirrorToProcessEnv` list: the named keys' current values, as strings, in `process.env`, for libraries
- * that read nothing else. Each key's original environment value is remembered before the first write and put back
- * when the key disappears from the configuration and on shutdown. Keys not listed never reach `process.env`.
+ * that read nothing else. Each key's operator value is captured when the mirror is built (before the module writes
+ * anything) and put back when the key disappears from the configuration and on shutdown. Keys not listed never
+ * reach `process.env`. The mirror's own writes are never read back as the operator's values: see {@link operatorView}.
  */
 export class ProcessEnvMirror {
-  /** What `process.env` held for each mirrored key before the first write (undefined: it was not set). */
+  /** The operator's value of each mirrored key (undefined: not set), captured before the first write. */
   readonly #original = new Map<string, string | undefined>();
+  /** What the mirror last wrote for each key (a different value found there later is the operator's). */
+  readonly #written = new Map<string, string>();
 
   constructor(
     private readonly keys: readonly string[],
     /** The environment written to; by default `process.env` as it is at each write. */
     private readonly target?: NodeJS.ProcessEnv,
-  ) {}
+  ) {
+    for (const key of keys) this.#original.set(key, this.#env[key]);
+  }
 
   get #env(): NodeJS.ProcessEnv {
     return this.target ?? process.env;
+  }
+
+  /** The operator's value of a mirrored key: what the environment holds, unless that is the mirror's own write. */
+  operatorValue(key: string): string | undefined {
+    const current = this.#env[key];
+    const written = this.#written.get(key);
+    if (written === undefined || current !== written) this.#original.set(key, current);
+    return this.#original.get(key);
+  }
+
+  /**
+   * `env` as the operator set it: the mirrored keys read through {@link operatorValue}. An environment other than
+   * the one written to is returned as it is.
+   */
+  operatorView(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    if (env !== this.#env || this.keys.length === 0) return env;
+    const view: NodeJS.ProcessEnv = { ...env };
+    for (const key of this.keys) {
+      const value = this.operatorValue(key);
+      if (value === undefined) delete view[key];
+      else view[key] = value;
+    }
+    return view;
   }
 
   /** Writes the listed keys' current values (all of them at bootstrap, or those in `changed` after a refresh). */
   apply(read: (key: string) => unknown, changed?: ReadonlySet<string>): void {
     for (const key of this.keys) {
       if (changed && !changed.has(key)) continue;
-      if (!this.#original.has(key)) this.#original.set(key, this.#env[key]);
+      const original = this.operatorValue(key);
       const value = read(key);
-      if (value === undefined) this.#put(key, this.#original.get(key));
-      else this.#env[key] = typeof value === 'string' ? value : JSON.stringify(value);
+      if (value === undefined) {
+        this.#written.delete(key);
+        this.#put(key, original);
+        continue;
+      }
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      // The merge model refuses such values first; a write would silently cut the value at the NUL.
+      if (text.includes('\0')) throw new Error(`${key} ${NUL_IN_MIRRORED_VALUE}`);
+      this.#written.set(key, text);
+      this.#env[key] = text;
     }
   }
 
-  /** Puts back what the environment held before the mirror wrote (shutdown). */
+  /** Puts back the operator's values (shutdown). */
   restore(): void {
-    for (const [key, value] of this.#original) this.#put(key, value);
-    this.#original.clear();
+    for (const key of this.keys) {
+      if (this.#written.has(key)) this.#put(key, this.operatorValue(key));
+    }
+    this.#written.clear();
   }
 
   #put(key: string, value: string | undefined): void {
@@ -45,9 +85,9 @@ export function attachProcessEnvMirror(
   store: { get(key: string): unknown; onChange(listener: (changed: ReadonlySet<string>) => void): unknown; onClose(close: () => void): void },
   keys: readonly string[],
   env?: NodeJS.ProcessEnv,
+  mirror: ProcessEnvMirror = new ProcessEnvMirror(keys, env),
 ): void {
   if (keys.length === 0) return;
-  const mirror = new ProcessEnvMirror(keys, env);
   const read = (key: string) => store.get(key);
   mirror.apply(read);
   store.onChange((changed) => mirror.apply(read, changed));

@@ -18,6 +18,7 @@ import { resolveSiteUrl } from './site-url.option.js';
 import { resolveSources } from './sources.option.js';
 import { resolveWebhook } from './webhook.option.js';
 import { resolveFleet } from './fleet.option.js';
+import { resolveMirror } from './mirror.option.js';
 
 const KNOWN_OPTIONS = new Set<string>([
   'enabled', 'siteUrl', 'projectId', 'environment', 'secretPath', 'recursive', 'includeImports', 'expandSecretReferences',
@@ -33,7 +34,7 @@ function isStandardSchema(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { '~standard'?: { validate?: unknown } })['~standard']?.validate === 'function';
 }
 
-/** A list of key names (`requiredKeys`, `mirrorToProcessEnv`): distinct, non-empty, no prototype names. */
+/** A list of key names (`requiredKeys`): distinct, non-empty, no prototype names. */
 function keyList(reader: OptionReader, option: string, value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((k) => typeof k !== 'string' || k.trim() === '' || k.trim() !== k)) {
@@ -79,7 +80,7 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
     reader.bad('schema', `must be a class decorated with class-validator rules or a Standard Schema such as a zod object (got ${describeValue(schema)})`);
   }
   const requiredKeys = keyList(reader, 'requiredKeys', raw.requiredKeys);
-  const mirrorToProcessEnv = keyList(reader, 'mirrorToProcessEnv', raw.mirrorToProcessEnv);
+  const mirrorToProcessEnv = resolveMirror(reader, raw.mirrorToProcessEnv);
   if (raw.fetch !== undefined && typeof raw.fetch !== 'function') reader.bad('fetch', `must be a fetch function (got ${describeValue(raw.fetch)})`);
 
   let persistentCache: ResolvedInfisicalOptions['persistentCache'];

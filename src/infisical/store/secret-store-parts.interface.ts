@@ -23,6 +23,8 @@ export interface SecretStoreParts {
   clock: InfisicalClock;
   redactor: SecretRedactor;
   logger: StoreLogger;
+  /** The operator's process environment / `.env`, without the `process.env` mirror's writes (default: none). */
+  operatorEnv?: () => NodeJS.ProcessEnv;
   /** `Infisical environment "dev" (project …, path "/")` or `the process environment`. */
   where: string;
 }

@@ -3,12 +3,12 @@ import { inspect } from 'node:util';
 import { revokeWithinBudget } from '../auth/access-token.session.js';
 import { NamespaceRegistry } from '../config/namespace.registry.js';
 import type { SecretNamespace } from '../config/secret-namespace.definition.js';
-import { InfisicalConfigValidationError, InfisicalSecretNotFoundError } from '../errors/configuration.errors.js';
+import { InfisicalSecretNotFoundError } from '../errors/configuration.errors.js';
 import { computeStatus } from './health-status.js';
 import { SHUTDOWN_REVOKE_BUDGET_MS } from '../infisical.defaults.js';
 import type { InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
 import { ChangeFanout, type SecretChangeListener } from './change-fanout.js';
-import type { SecretSnapshot } from './secret-snapshot.js';
+import { SecretSnapshot } from './secret-snapshot.js';
 import type { SecretStoreParts } from './secret-store-parts.interface.js';
 
 export type { SecretChangeListener } from './change-fanout.js';
@@ -116,22 +116,24 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
 
   /**
    * Requires `keys` now and at every later refresh (a refresh that drops one is rejected and the last good values
-   * stay): used by `InfisicalModule.forFeature` and namespaces. Throws the validation error naming missing keys.
+   * stay): used by `InfisicalModule.forFeature` and namespaces. The merge model decides, as a refresh would: a key
+   * absent in Infisical but set in the operator's environment / `.env` is served from there (source `env`).
+   * Throws the validation error naming the keys that break a rule.
    * @internal
    */
   requireKeys(keys: readonly string[], requiredBy: string): void {
-    const missing = keys.filter((key) => !this.has(key));
-    this.#parts.validator.require(keys, `required by ${requiredBy}`);
-    if (!missing.length) return;
-    throw new InfisicalConfigValidationError(
-      this.where,
-      missing.map((key) => ({
-        key,
-        kind: 'missing' as const,
-        messages: ['not set', `required by ${requiredBy}`],
-        fix: this.#parts.options.enabled ? `add ${key} to ${this.where}, or set it in the process environment / .env` : `set ${key} in the process environment or .env`,
-      })),
-    );
+    const { validator, state, operatorEnv } = this.#parts;
+    validator.require(keys, `required by ${requiredBy}`);
+    const snapshot = state.snapshot;
+    const secrets = new Map((snapshot?.answer ?? []).map(({ key, ...where }) => [key, where]));
+    const verdict = validator.check(keys, { secrets, secretsSource: snapshot?.source === 'cache' ? 'cache' : 'infisical', env: operatorEnv?.() ?? {} });
+    const added = keys.filter((key) => !this.has(key) && verdict.values[key] !== undefined);
+    if (!snapshot || !added.length) return;
+    const values: Record<string, unknown> = Object.assign(Object.create(null), snapshot.values);
+    const info: Record<string, KeyInfo> = Object.assign(Object.create(null), snapshot.keys);
+    for (const key of added) [values[key], info[key]] = [verdict.values[key], verdict.keys[key]!];
+    this.#set(new SecretSnapshot({ values, keys: info }, snapshot.source, snapshot.confirmedAt, snapshot.answer));
+    this.#parts.publisher.publishChanges(added, this.#values);
   }
 
   /**
@@ -139,7 +141,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
    * @internal
    */
   namespace<T extends object>(definition: SecretNamespace<T>): T {
-    return this.#namespaces.register(definition, this.#values, (keys, by) => this.requireKeys(keys, by));
+    return this.#namespaces.register(definition, () => this.#values, (keys, by) => this.requireKeys(keys, by));
   }
 
   // ------------------------------------------------------------------------------------------------- refresh

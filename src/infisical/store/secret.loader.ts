@@ -22,7 +22,8 @@ export interface SecretLoaderDependencies {
   validator: Pick<ConfigValidator, 'validate'>;
   redactor: Pick<SecretRedactor, 'replace'>;
   clock: InfisicalClock;
-  env: NodeJS.ProcessEnv;
+  /** The operator's environment (read at each validation), without the `process.env` mirror's writes. */
+  env: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv);
   /** The snapshot being served: its values stay masked while a candidate is checked. */
   current: () => SecretSnapshot | undefined;
   /** Reports something worth a look in an answer (a duplicate key), by name only. */
@@ -74,7 +75,8 @@ export class SecretLoader {
     const current = this.deps.current();
     this.deps.redactor.replace('secrets', [...answer.map((s) => s.value), ...(current?.answer ?? []).map((s) => s.value)]);
     const secrets = new Map<string, SourcedSecret>(answer.map(({ key, ...rest }) => [key, rest]));
-    const config = await this.deps.validator.validate({ secrets, secretsSource: source, env: this.deps.env });
+    const { env } = this.deps;
+    const config = await this.deps.validator.validate({ secrets, secretsSource: source, env: typeof env === 'function' ? env() : env });
     return new SecretSnapshot(config, source, confirmedAt, answer);
   }
 }
