@@ -109,6 +109,18 @@ describe('createSecretStore with the fleet option', () => {
     expect(capture.find('log', 'Loaded configuration from ')).toHaveLength(2);
   });
 
+  it('the snapshot read at start-up is published quietly: the other instances are not told to refresh', async () => {
+    const notices: unknown[] = [];
+    const publish = redis.publish.bind(redis);
+    redis.publish = (channel, message) => {
+      notices.push(JSON.parse(message));
+      return publish(channel, message);
+    };
+    const { store } = await start();
+    await settled(store);
+    expect(notices).toEqual([expect.objectContaining({ quiet: true })]);
+  });
+
   it('closing the store closes its Redis connection', async () => {
     const { store } = await start();
     await settled(store);

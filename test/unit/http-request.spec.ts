@@ -2,13 +2,14 @@
  * The module's HTTP attempt against a real loopback server, through each transport (`fetch` and `node:http`):
  * redirects, size and depth caps, timeouts, cancellation, encodings, broken connections.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { HttpFailure, performRequest, type HttpSettings } from '../../src/infisical/api/http-request.js';
 import { fetchTransport, type HttpTransport } from '../../src/infisical/api/http-transport.js';
 import { nodeHttpTransport } from '../../src/infisical/api/node-http.transport.js';
+import { settledSoon } from '../support/deferred.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -54,6 +55,9 @@ const routes: Record<string, Handler> = {
     );
   },
 };
+
+// Loopback answers take milliseconds: an attempt that never settles fails its test in seconds, not at Jest's default.
+jest.setTimeout(3_000);
 
 const TRANSPORTS: [string, () => HttpTransport][] = [
   ['fetch', () => fetchTransport(globalThis.fetch)],
@@ -167,7 +171,7 @@ describe.each(TRANSPORTS)('performRequest through %s', (_name, transport) => {
     await waitFor(() => main.hits.includes('POST /hang'), 'the request to arrive');
     clock.advance(4_999);
     clock.advance(1);
-    const error = await pending;
+    const error = await settledSoon(pending);
     expect(error.kind).toBe('timeout');
     expect(error.detail).toBe('no complete answer within 5000 ms');
   });
@@ -177,7 +181,7 @@ describe.each(TRANSPORTS)('performRequest through %s', (_name, transport) => {
     const pending = failure(get('/hang', controller.signal));
     const reason = new Error('start-up deadline');
     controller.abort(reason);
-    const error = await pending;
+    const error = await settledSoon(pending);
     expect(error.kind).toBe('cancelled');
     expect(error.reason).toBe(reason);
   });

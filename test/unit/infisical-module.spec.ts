@@ -75,6 +75,29 @@ describe('InfisicalModule', () => {
     }
   });
 
+  it.each([null, 'options', ['a'], 7])('with %p the registration is the same as with an options object, only the options value differs', (value) => {
+    // the registration with the core module's options provider left out
+    const withoutOptions = (m: unknown) =>
+      m === coreOf(module) ? { ...coreOf(module), providers: coreOf(module).providers?.map((p) => ((p as AnyProvider).provide === INFISICAL_MODULE_OPTIONS ? 'options' : p)) } : m;
+    let module: DynamicModule;
+    const shape = (registered: DynamicModule) => {
+      module = registered;
+      // Nest reads an exported dynamic module by its class alone
+      const exported = registered.exports?.map((e) => (e as DynamicModule).module ?? e);
+      return { ...registered, imports: registered.imports?.map(withoutOptions), exports: exported };
+    };
+    expect(shape(InfisicalModule.forRoot(value as never))).toEqual(shape(InfisicalModule.forRoot({})));
+    expect(shape(InfisicalModule.forRootAsync(value as never))).toEqual(shape(InfisicalModule.forRootAsync({ useFactory: () => ({}) })));
+    expect(optionsProvider(InfisicalModule.forRootAsync(value as never))).toEqual({ provide: INFISICAL_MODULE_OPTIONS, useValue: value });
+  });
+
+  it('forRoot with options whose extras are set keeps them (global, credentials, namespaces)', () => {
+    const module = InfisicalModule.forRoot({ enabled: false, isGlobal: true, credentials: [GmailCredentials], namespaces: [database] });
+    expect(module.global).toBe(true);
+    expect(module.exports).toEqual([coreOf(module), InfisicalHealthIndicator, GmailCredentials, database.KEY]);
+    expect(optionsProvider(module)).toEqual({ provide: INFISICAL_MODULE_OPTIONS, useValue: { enabled: false } });
+  });
+
   it('forRootAsync with a factory keeps it as the options provider', () => {
     const useFactory = () => ({ enabled: false });
     const module = InfisicalModule.forRootAsync({ useFactory, inject: [ConfigService] });
