@@ -100,7 +100,7 @@ export class VerifyContext {
   validate(): Promise<Validation> {
     this.#validation ??= (async () => {
       const options = this.options!;
-      const validator = new ConfigValidator(options.schema, options.requiredKeys, this.input.credentials, describeTargets(options.sources));
+      const validator = new ConfigValidator(options.schema, options.requiredKeys, this.input.credentials, describeTargets(options.sources), options.mirrorToProcessEnv);
       this.validator = validator;
       for (const key of validator.declaredKeys) this.redactor.add('secrets', this.input.env[key]);
       const secrets = new Map((this.answer ?? []).map(({ key, ...rest }) => [key, rest]));
