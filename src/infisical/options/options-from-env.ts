@@ -35,9 +35,11 @@ export function infisicalOptionsFromEnv(source: EnvironmentSource): InfisicalMod
         if (TRUE.includes(text.toLowerCase())) return true;
         if (FALSE.includes(text.toLowerCase())) return false;
         return bad(`must be true or false (got "${text.slice(0, 40)}")`), undefined;
-      case 'integer':
-        if (/^\d{1,15}$/.test(text.trim())) return Number(text.trim());
+      case 'integer': {
+        const digits = text.trim();
+        if (/^\d{1,15}$/.test(digits)) return Number(digits);
         return bad(`must be a whole number (got "${text.slice(0, 40)}")`), undefined;
+      }
       case 'list':
         return text.split(',').map((k) => k.trim()).filter(Boolean);
       case 'paths':
@@ -59,13 +61,11 @@ export function infisicalOptionsFromEnv(source: EnvironmentSource): InfisicalMod
     const value = parse(entry, text);
     if (value !== undefined) setPath(options, isAuth ? entry.option.replace(METHOD_PLACEHOLDER, method!.option) : entry.option, value);
   }
-  if (method && method.method !== 'universal-auth' && method.method !== 'token' && !options.auth) options.auth = { [method.option]: {} };
   if (read('INFISICAL_SECRET_PATH') !== undefined && read('INFISICAL_SECRET_PATHS') !== undefined) {
     problems.push({ option: 'secretPath', variable: 'INFISICAL_SECRET_PATH', problem: 'and INFISICAL_SECRET_PATHS are both set: keep one (INFISICAL_SECRET_PATHS lists several folders)' });
   }
-  if (!enabled) {
-    delete options.auth;
-  } else {
+  // Disabled, no login method is read, so no `auth` option is set.
+  if (enabled) {
     const required: Array<[string, string]> = [
       ['INFISICAL_PROJECT_ID', 'projectId'],
       ['INFISICAL_ENVIRONMENT', 'environment'],
