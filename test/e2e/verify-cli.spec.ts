@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join, relative, resolve } from 'node:path';
 import { runVerifyCli } from '../../src/infisical/cli/verify-cli.js';
 import {
@@ -181,7 +182,15 @@ const SITUATIONS: Record<string, Situation> = {
       /NOTION_API_KEY\s+infisical\s+1\s+ok/,
       /PORT\s+env\s+–\s+ok/,
       /LOG_FORMAT\s+default\s+–\s+ok/,
+      // without --app, the output says how to have the keys required in code checked
+      'are checked only with --app <module>#<AppModule>, e.g. --app dist/app.module.js#AppModule (or list them with --require).',
     ],
+  },
+  'the credentials the app registers, read from its module (--app, no --credentials)': {
+    env: (s) => connection(s, APP_DEV),
+    args: () => ['--schema', `${SCHEMA}#AppEnvironment`, '--app', `${join(ROOT, 'dist/app.module.js')}#AppModule`],
+    exit: 0,
+    says: [/9\s+schema \+ credential rules\s+✓\s+AppEnvironment \(class-validator\); Gmail, Gemini, Notion credential rules: all pass/, /Read \S+app\.module\.js#AppModule \(\d+ modules\): no key required by forFeature or namespaces; credentials: Gmail, Gemini, Notion/],
   },
   'healthy configuration, --json': {
     env: (s) => connection(s, APP_DEV),
@@ -579,6 +588,44 @@ describe('verify-infisical (the CLI in-process, the sample app and the compiled 
       expect(run.stderr).toBe('');
       expect(findLeaks(run.stdout, SECRETS)).toEqual([]);
     } finally {
+      await server.close();
+    }
+  });
+
+  it('--app reads the keys that forFeature and namespaces require, where the run without it passed (compiled bin)', async () => {
+    // An application module compiled to plain ESM: forFeature and a namespace require keys that Infisical lacks.
+    const app = join(workDir, 'billing.module.mjs');
+    writeFileSync(
+      app,
+      [
+        "import { createRequire } from 'node:module';",
+        `const { Module } = createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('@nestjs/common');`,
+        `const { InfisicalModule, registerSecretsAs } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/infisical/index.js')).href)});`,
+        "const payments = registerSecretsAs('payments', (secrets) => ({ webhook: secrets.PAYMENTS_WEBHOOK_SECRET }));",
+        'export class BillingModule {}',
+        "Module({ imports: [InfisicalModule.forFeature({ secrets: ['STRIPE_API_KEY'], namespaces: [payments] })] })(BillingModule);",
+        'export class AppModule {}',
+        'Module({ imports: [BillingModule] })(AppModule);',
+      ].join('\n'),
+    );
+    const server = await LocalInfisicalServer.start({ seed: seed() });
+    try {
+      const without = await runCliProcess(APP_ARGS, connection(server, APP_DEV), workDir);
+      expect(without.code).toBe(0);
+      expect(without.stdout).toContain('checked only with --app <module>#<AppModule>');
+      const run = await runCliProcess([...APP_ARGS, '--app', 'billing.module.mjs#AppModule'], connection(server, APP_DEV), workDir);
+      expect(run.code).toBe(10);
+      expect(run.stdout).toMatch(/Read billing\.module\.mjs#AppModule \(\d+ modules\): requires STRIPE_API_KEY, PAYMENTS_WEBHOOK_SECRET/);
+      expect(run.stdout).toMatch(/8\s+required keys present\s+✗\s+missing: STRIPE_API_KEY, PAYMENTS_WEBHOOK_SECRET/);
+      expect(run.stderr).toContain('STRIPE_API_KEY: missing');
+      const json = JSON.parse((await runCliProcess([...APP_ARGS, '--app', 'billing.module.mjs#AppModule', '--json'], connection(server, APP_DEV), workDir)).stdout) as { app: unknown };
+      expect(json.app).toEqual({
+        module: 'billing.module.mjs#AppModule',
+        requires: { STRIPE_API_KEY: ["InfisicalModule.forFeature (@InjectSecret('STRIPE_API_KEY'))"], PAYMENTS_WEBHOOK_SECRET: ["registerSecretsAs('payments')"] },
+        credentials: [],
+      });
+    } finally {
+      rmSync(app, { force: true });
       await server.close();
     }
   });

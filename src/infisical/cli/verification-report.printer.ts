@@ -22,7 +22,7 @@ function exitName(code: number): string {
 }
 
 /** The human report: a header, the step table, the key table; the failure explanation goes to stderr. */
-export function renderText(report: VerificationReport, envFile: EnvFileResult | undefined): { stdout: string; stderr: string } {
+export function renderText(report: VerificationReport, envFile: EnvFileResult | undefined, appNote?: string): { stdout: string; stderr: string } {
   const out: string[] = [];
   const t = report.target;
   const sources = report.sources ?? [];
@@ -47,6 +47,7 @@ export function renderText(report: VerificationReport, envFile: EnvFileResult | 
     out.push(table(showFrom ? rows : rows.map((row) => row.filter((_, column) => column !== 3))));
   }
   for (const warning of report.warnings) out.push('', `Warning: ${warning}`);
+  if (appNote) out.push('', appNote);
   out.push('');
   if (report.ok) {
     out.push(`OK: all ${report.steps.length} checks passed (exit code 0).`);
@@ -58,8 +59,8 @@ export function renderText(report: VerificationReport, envFile: EnvFileResult | 
 }
 
 /** The `--json` report: one object, names / sources / versions only. */
-export function renderJson(report: VerificationReport): string {
-  return `${JSON.stringify({ ...report, exitName: exitName(report.exitCode) }, null, 2)}\n`;
+export function renderJson(report: VerificationReport, extra: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ ...report, exitName: exitName(report.exitCode), ...extra }, null, 2)}\n`;
 }
 
 /** Masks every sensitive string the run met, whatever the text (defence in depth: the report holds no values). */

@@ -6,6 +6,8 @@ export interface VerifyCliArgs {
   schema: string | undefined;
   /** Built-in credential names, lower case (`gmail`, `gemini`, `notion`). */
   credentials: string[];
+  /** `<module>#<ExportName>` of the application's root module, whose required keys are checked too. */
+  app: string | undefined;
   /** Extra required keys. */
   require: string[];
   /** `.env` file to load first (variables already set win). */
@@ -21,7 +23,7 @@ export class VerifyUsageError extends Error {
   }
 }
 
-const VALUE_FLAGS = new Set(['--schema', '--credentials', '--require', '--env-file']);
+const VALUE_FLAGS = new Set(['--schema', '--app', '--credentials', '--require', '--env-file']);
 const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 const list = (value: string): string[] =>
@@ -35,7 +37,7 @@ const list = (value: string): string[] =>
  * comma-separated lists and may be repeated.
  */
 export function parseVerifyArgs(argv: readonly string[]): VerifyCliArgs {
-  const args: VerifyCliArgs = { help: false, json: false, schema: undefined, credentials: [], require: [], envFile: '.env' };
+  const args: VerifyCliArgs = { help: false, json: false, schema: undefined, app: undefined, credentials: [], require: [], envFile: '.env' };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -58,6 +60,9 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyCliArgs {
     switch (flag) {
       case '--schema':
         args.schema = value.trim();
+        break;
+      case '--app':
+        args.app = value.trim();
         break;
       case '--credentials':
         args.credentials.push(...list(value).map((name) => name.toLowerCase()));

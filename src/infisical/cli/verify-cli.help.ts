@@ -12,8 +12,8 @@ export function verifyHelpText(): string {
 Prints key names, sources and versions; never a secret value, the client secret or an access token.
 
 Usage:
-  verify-infisical [--schema <module>#<Export>] [--credentials gmail,gemini,notion] [--require KEY,KEY]
-                   [--env-file <path>] [--json]
+  verify-infisical [--schema <module>#<Export>] [--app <module>#<AppModule>] [--credentials gmail,gemini,notion]
+                   [--require KEY,KEY] [--env-file <path>] [--json]
 
 Configuration: the same INFISICAL_* variables the app reads:
 ${variables}
@@ -22,6 +22,9 @@ A .env file in the working directory is loaded first; variables already set in t
 Options:
   --schema <module>#<Export>   class-validator class or Standard Schema to validate against, e.g.
                                dist/config/app-environment.js#AppEnvironment (path relative to the working directory)
+  --app <module>#<AppModule>   the app's root module, e.g. dist/app.module.js#AppModule: also checks the keys its
+                               code requires (InfisicalModule.forFeature, registerSecretsAs namespaces, credential
+                               classes) by reading the module graph; nothing is started and no provider is created
   --credentials <names>        built-in credential rules to apply: gmail, gemini, notion (comma-separated)
   --require <keys>             extra keys that must be present (comma-separated; adds to INFISICAL_REQUIRED_KEYS)
   --env-file <path>            the .env file to load first (default: .env; skipped when absent)

@@ -1,3 +1,4 @@
+import { appLine, loadApp, type LoadedApp } from './app.loader.js';
 import { credentialDefinitions } from './builtin-credentials.js';
 import { loadEnvFile, type EnvFileResult } from './env-file.loader.js';
 import { InfisicalVerifier } from './infisical-verifier.js';
@@ -29,14 +30,19 @@ export async function runVerifyCli(argv: readonly string[], io: VerifyCliIo): Pr
       return VERIFY_EXIT.ok;
     }
     const envFile: EnvFileResult | undefined = loadEnvFile(args.envFile, io.cwd, io.env);
-    const credentials = credentialDefinitions(args.credentials);
     const schema: LoadedSchema | undefined = args.schema ? await loadSchema(args.schema, io.cwd) : undefined;
-    verifier = new InfisicalVerifier({ env: io.env, schema, credentials, requiredKeys: args.require });
+    const app: LoadedApp | undefined = args.app ? await loadApp(args.app, io.cwd) : undefined;
+    const credentials = [...credentialDefinitions(args.credentials), ...(app?.requirements.credentials ?? [])].filter(
+      (definition, i, all) => all.findIndex((d) => d.name === definition.name) === i,
+    );
+    const requiredKeys = [...new Set([...args.require, ...(app?.requirements.keys.keys() ?? [])])];
+    verifier = new InfisicalVerifier({ env: io.env, schema, credentials, requiredKeys });
     const report = await verifier.run();
     if (args.json) {
-      io.stdout(redactOutput(renderJson(report), verifier.redactor));
+      const appReport = app ? { module: app.spec, requires: Object.fromEntries(app.requirements.keys), credentials: app.requirements.credentials.map((c) => c.name) } : undefined;
+      io.stdout(redactOutput(renderJson(report, appReport ? { app: appReport } : { note: appLine(undefined) }), verifier.redactor));
     } else {
-      const { stdout, stderr } = renderText(report, envFile);
+      const { stdout, stderr } = renderText(report, envFile, appLine(app));
       io.stdout(redactOutput(stdout, verifier.redactor));
       if (stderr) io.stderr(redactOutput(stderr, verifier.redactor));
     }

@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { describe, expect, it } from '@jest/globals';
+import { forwardRef, Injectable, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
+import { appLine, loadApp } from '../../src/infisical/cli/app.loader.js';
+import { collectAppRequirements } from '../../src/infisical/cli/app-requirements.js';
+import { parseVerifyArgs, VerifyUsageError } from '../../src/infisical/cli/verify-cli.args.js';
+import { verifyHelpText } from '../../src/infisical/cli/verify-cli.help.js';
+import { renderJson, renderText } from '../../src/infisical/cli/verification-report.printer.js';
+import type { VerificationReport } from '../../src/infisical/cli/verification-report.js';
+import { GeminiCredentials, GmailCredentials, InfisicalModule, registerSecretsAs } from '../../src/infisical/index.js';
+
+const databaseConfig = registerSecretsAs('database', (secrets) => ({ url: new URL(secrets.DATABASE_URL as string).href, pool: secrets.DB_POOL }));
+const stripeConfig = registerSecretsAs('stripe', (secrets) => ({ key: secrets.STRIPE_API_KEY }));
+
+@Module({ imports: [InfisicalModule.forFeature({ secrets: ['STRIPE_API_KEY'], groups: { smtp: ['SMTP_USER', 'SMTP_PASSWORD'] }, namespaces: [stripeConfig] })] })
+class BillingModule {}
+
+@Module({ imports: [forwardRef(() => BillingModule)] })
+class CycleModule {}
+
+@Injectable()
+class NotCalled {
+  constructor() {
+    throw new Error('an application provider must never be created');
+  }
+}
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [registerAs('app', () => ({ port: 1 }))] }),
+    InfisicalModule.forRootAsync({ isGlobal: true, credentials: [GeminiCredentials, GmailCredentials], namespaces: [databaseConfig], inject: [ConfigService], useFactory: () => ({}) }),
+    BillingModule,
+    CycleModule,
+  ],
+  providers: [NotCalled, { provide: 'FACTORY', useFactory: () => { throw new Error('never called'); } }],
+})
+class AppModule {}
+
+describe('collectAppRequirements (verify-infisical --app)', () => {
+  it('finds the keys of forFeature secrets, groups and namespaces, root namespaces and the credential classes, creating no provider', async () => {
+    const found = await collectAppRequirements(AppModule);
+    expect(Object.fromEntries(found.keys)).toEqual({
+      DATABASE_URL: ["registerSecretsAs('database')"],
+      STRIPE_API_KEY: ["InfisicalModule.forFeature (@InjectSecret('STRIPE_API_KEY'))", "registerSecretsAs('stripe')"],
+      SMTP_USER: ["InfisicalModule.forFeature (@InjectSecretGroup('smtp'))"],
+      SMTP_PASSWORD: ["InfisicalModule.forFeature (@InjectSecretGroup('smtp'))"],
+    });
+    expect(found.credentials.map((c) => c.name)).toEqual(['Gemini', 'Gmail']);
+    expect(found.modules).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reads requiredKeys of static forRoot options, and nothing from a module without Infisical parts', async () => {
+    @Module({ imports: [InfisicalModule.forRoot({ projectId: 'p', requiredKeys: ['API_URL', 'API_URL'] })] })
+    class StaticModule {}
+    @Module({})
+    class Empty {}
+    expect(Object.fromEntries((await collectAppRequirements(StaticModule)).keys)).toEqual({ API_URL: ['InfisicalModule.forRoot({ requiredKeys })'] });
+    expect(await collectAppRequirements(Empty)).toEqual({ keys: new Map(), credentials: [], modules: 1 });
+  });
+
+  it('follows dynamic modules given as promises (ConfigModule.forRoot in @nestjs/config 12)', async () => {
+    const found = await collectAppRequirements(Promise.resolve(InfisicalModule.forFeature({ secrets: ['A_KEY'] })));
+    expect([...found.keys.keys()]).toEqual(['A_KEY']);
+  });
+});
+
+describe('verify-infisical --app', () => {
+  it('parses --app <module>#<Export> in both forms', () => {
+    expect(parseVerifyArgs(['--app', 'dist/app.module.js#AppModule']).app).toBe('dist/app.module.js#AppModule');
+    expect(parseVerifyArgs(['--app=dist/app.module.js#AppModule']).app).toBe('dist/app.module.js#AppModule');
+    expect(parseVerifyArgs([]).app).toBeUndefined();
+    expect(() => parseVerifyArgs(['--app'])).toThrow('--app needs a value');
+  });
+
+  it('documents --app in --help', () => {
+    expect(verifyHelpText()).toContain('--app <module>#<AppModule>   the app\'s root module, e.g. dist/app.module.js#AppModule');
+  });
+
+  it('refuses a missing file, a missing export and an export that is not a module class as usage errors', async () => {
+    const cwd = process.cwd();
+    await expect(loadApp('dist/nowhere.module.js#AppModule', cwd)).rejects.toThrow(VerifyUsageError);
+    await expect(loadApp('dist/nowhere.module.js#AppModule', cwd)).rejects.toThrow('--app: no such file');
+    await expect(loadApp('test/unit/verify-cli-app.spec.ts#', cwd)).rejects.toThrow('--app must look like <module>#<ExportName>');
+  });
+
+  it('says what the app requires, or how to include those keys when --app is not given', () => {
+    expect(appLine(undefined)).toBe(
+      'Note: keys that the app requires in code (InfisicalModule.forFeature, registerSecretsAs namespaces, credential classes) ' +
+        'are checked only with --app <module>#<AppModule>, e.g. --app dist/app.module.js#AppModule (or list them with --require).',
+    );
+    const keys = new Map([['STRIPE_API_KEY', ['x']], ['SMTP_USER', ['y']]]);
+    expect(appLine({ spec: 'dist/app.module.js#AppModule', requirements: { keys, credentials: [GeminiCredentials.definition], modules: 7 } })).toBe(
+      'Read dist/app.module.js#AppModule (7 modules): requires STRIPE_API_KEY, SMTP_USER; credentials: Gemini',
+    );
+    expect(appLine({ spec: 'a.js#A', requirements: { keys: new Map(), credentials: [], modules: 1 } })).toBe('Read a.js#A (1 modules): no key required by forFeature or namespaces');
+  });
+
+  it('prints the line before the verdict in text, and as a field in --json', () => {
+    const report: VerificationReport = { ok: true, exitCode: 0, target: undefined, sources: [], steps: [], keys: [], warnings: [], error: undefined };
+    const lines = renderText(report, undefined, 'Note: X').stdout.trimEnd().split('\n');
+    expect(lines.slice(-3)).toEqual(['Note: X', '', 'OK: all 0 checks passed (exit code 0).']);
+    expect(renderText(report, undefined).stdout).not.toContain('Note');
+    expect(JSON.parse(renderJson(report, { note: 'Note: X' }))).toMatchObject({ ok: true, exitName: 'ok', note: 'Note: X' });
+  });
+});
