@@ -6,7 +6,7 @@
  *   npm run bench                 full run (~2–3 min on 2 cores; builds the app and the library first)
  *   npm run bench -- --quick      smoke run: same code paths, fewer rounds (not for quoting)
  *   npm run bench -- --only=whole-process,footprint   a subset: bootstrap, read-path, upstream, memory,
- *                                 whole-process, footprint, sources, fleet
+ *                                 whole-process, footprint, sources, fleet, refresh
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
@@ -20,11 +20,12 @@ import { runFleetRedis, type FleetRedisResult } from './scenarios/fleet-redis.js
 import { runFootprint, type FootprintResult } from './scenarios/footprint.js';
 import { runMemory, type MemoryResult } from './scenarios/memory.js';
 import { runReadPath, type ReadPathResult } from './scenarios/read-path.js';
+import { runRefreshStall, type RefreshStallResult } from './scenarios/refresh-stall.js';
 import { runSources, type SourcesResult } from './scenarios/sources.js';
 import { runUpstream, type UpstreamResult } from './scenarios/upstream-load.js';
 import { runWholeProcess, type WholeProcessResult } from './scenarios/whole-process.js';
 
-const SECTIONS = ['bootstrap', 'read-path', 'upstream', 'memory', 'whole-process', 'footprint', 'sources', 'fleet'] as const;
+const SECTIONS = ['bootstrap', 'read-path', 'upstream', 'memory', 'whole-process', 'footprint', 'sources', 'fleet', 'refresh'] as const;
 type Section = (typeof SECTIONS)[number];
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -32,8 +33,8 @@ const only = new Set<string>(onlyArg ? onlyArg.split(',') : SECTIONS);
 for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section ${name} (known: ${SECTIONS.join(', ')})`);
 const runs = (section: Section) => only.has(section);
 const config = quick
-  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1, processRounds: 3, importRounds: 3, fleetInstances: 20, fleetWindows: 6 }
-  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5, processRounds: 11, importRounds: 9, fleetInstances: 200, fleetWindows: 10 };
+  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1, processRounds: 3, importRounds: 3, fleetInstances: 20, fleetWindows: 6, refreshRounds: 2 }
+  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5, processRounds: 11, importRounds: 9, fleetInstances: 200, fleetWindows: 10, refreshRounds: 8 };
 const LATENCIES = [0, 20];
 const SOURCES_LATENCY_MS = 20;
 
@@ -55,6 +56,7 @@ let wholeProcess: WholeProcessResult | undefined;
 let footprint: FootprintResult | undefined;
 let sources: SourcesResult | undefined;
 let fleetRedis: FleetRedisResult | undefined;
+let refreshStall: RefreshStallResult | undefined;
 // The read path runs first, while this process has booted no other app: V8's inline caches at the read sites then
 // see one snapshot shape, as in an application. After the bootstrap rounds' hundreds of apps (other key sets) they
 // are megamorphic, and the same read measured 7–8 ns instead of 1 ns.
@@ -91,6 +93,10 @@ if (runs('fleet')) {
   log(`fleet on Redis (${config.fleetInstances} instances, ${config.fleetWindows} TTL windows, Redis killed for 2)…`);
   fleetRedis = await runFleetRedis({ instances: config.fleetInstances, windows: config.fleetWindows, outageWindows: 2 });
   Logger.overrideLogger(false);
+}
+if (runs('refresh')) {
+  log(`refresh stall (${config.refreshRounds} rounds × 1,000 / 3,000 / 10,000 changed keys of 10,000, app in a child process)…`);
+  refreshStall = await runRefreshStall({ rounds: config.refreshRounds });
 }
 const durationSeconds = (Date.now() - started) / 1000;
 
@@ -288,8 +294,25 @@ if (fleetRedis) {
   targets.push(...met);
 }
 
+if (refreshStall) {
+  const r = refreshStall;
+  rows.push('rule');
+  for (const [i, size] of r.perSize.entries()) {
+    const full = size.changedKeys === r.totalKeys;
+    rows.push([
+      i === 0 ? '9 refresh stall' : '',
+      `${size.changedKeys.toLocaleString('en-US')} of ${r.totalKeys.toLocaleString('en-US')} keys changed: worst stall`,
+      ms(size.worstStallMs),
+      `median of per-round worst ${ms(size.medianStallMs)}, p99 ${ms(size.medianP99Ms)}; refresh ${ms(size.medianTookMs)}; ${size.rounds} rounds`,
+      full ? `≤ ${r.targetMs} ms` : '',
+      full ? tick(r.met) : '',
+    ]);
+  }
+  targets.push(r.met);
+}
+
 const header = ['Scenario', 'Measure', 'Median', 'Detail', 'Target', 'Met'];
-const runsText = `bootstrap ${config.bootstrapRounds} rounds (+${config.warmupRounds} warm-up), read path ${config.readRounds} × ${config.readIterations.toLocaleString('en-US')}, memory ${config.memoryRounds} per variant, whole process ${config.processRounds} cold starts per variant, imports ${config.importRounds} processes; sections ${[...only].join(', ')}`;
+const runsText = `bootstrap ${config.bootstrapRounds} rounds (+${config.warmupRounds} warm-up), read path ${config.readRounds} × ${config.readIterations.toLocaleString('en-US')}, memory ${config.memoryRounds} per variant, whole process ${config.processRounds} cold starts per variant, imports ${config.importRounds} processes, refresh ${config.refreshRounds} rounds per size; sections ${[...only].join(', ')}`;
 console.log('');
 console.log(`nestjs-infisical benchmark${quick ? ' (QUICK smoke run — do not quote)' : ''}`);
 console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 ${machine.v8}), ${machine.os}; load ${machine.loadAverageAtStart.join(' ')} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -319,6 +342,7 @@ const report = {
   footprint,
   sources,
   fleetRedis,
+  refreshStall,
 };
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 await writeFile(`${resultsDir}latest.json`, `${JSON.stringify(report, null, 2)}\n`);

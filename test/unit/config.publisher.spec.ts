@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { ConfigService } from '@nestjs/config';
 import { ConfigPublisher, withProcessEnvUnchanged } from '../../src/infisical/config/config.publisher.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -199,5 +199,108 @@ describe('withProcessEnvUnchanged', () => {
       }),
     ).toThrow('boom');
     expect(process.env[K('ADDED')]).toBeUndefined();
+  });
+});
+
+describe('ConfigPublisher: a refresh written at once, announced after', () => {
+  it('writes every changed key before the first changes$ event (a subscriber never reads a mix)', () => {
+    const { service, publisher } = setUp();
+    publisher.publishInitial({ [K('A')]: 'a1', [K('B')]: 'b1' });
+    const seen: unknown[] = [];
+    service.changes$.subscribe(() => seen.push([service.get(K('A')), service.get(K('B'))]));
+    publisher.publishChanges([K('A'), K('B')], { [K('A')]: 'a2', [K('B')]: 'b2' });
+    expect(seen).toEqual([
+      ['a2', 'b2'],
+      ['a2', 'b2'],
+    ]);
+  });
+
+  it('writes each key as a plain own property, a key named __proto__ included', () => {
+    const { host, service, publisher } = setUp();
+    publisher.publishChanges(['__proto__', K('A')], JSON.parse(`{"__proto__": "p-value", "${K('A')}": "a"}`));
+    expect(Object.getOwnPropertyDescriptor(host, '__proto__')).toEqual({ value: 'p-value', writable: true, enumerable: true, configurable: true });
+    expect(Object.getPrototypeOf(host)).toBe(Object.prototype);
+    expect(service.get(K('A'))).toBe('a');
+  });
+
+  it('batch holds every event back until the batch ends, keys first, then namespace properties', () => {
+    const { service, events, publisher } = setUp();
+    publisher.publishInitial({ [K('A')]: 'a1' });
+    publisher.publishNamespace('database', { url: 'u1' });
+    const during: number[] = [];
+    publisher.batch(() => {
+      publisher.publishChanges([K('A')], { [K('A')]: 'a2' });
+      during.push(events.length);
+      publisher.publishNamespaceChanges('database', [{ property: 'url', value: 'u2' }]);
+      during.push(events.length);
+      expect(service.get('database.url')).toBe('u2');
+      expect(service.get(K('A'))).toBe('a2');
+    });
+    expect(during).toEqual([0, 0]);
+    expect(events).toEqual([
+      { path: K('A'), oldValue: 'a1', newValue: 'a2' },
+      { path: 'database.url', oldValue: 'u1', newValue: 'u2' },
+    ]);
+  });
+
+  it('a batch inside a batch runs at once; its events wait for the outer one', () => {
+    const { events, publisher } = setUp();
+    publisher.batch(() => {
+      publisher.batch(() => publisher.publishChanges([K('A')], { [K('A')]: 'a' }));
+      expect(events).toEqual([]);
+    });
+    expect(events.map((e) => e.path)).toEqual([K('A')]);
+  });
+
+  it('a batch that throws emits nothing and leaves no batch open', () => {
+    const { events, publisher } = setUp();
+    expect(() =>
+      publisher.batch(() => {
+        publisher.publishChanges([K('A')], { [K('A')]: 'a' });
+        throw new Error('factory broke');
+      }),
+    ).toThrow('factory broke');
+    expect(events).toEqual([]);
+    publisher.publishChanges([K('B')], { [K('B')]: 'b' });
+    expect(events.map((e) => e.path)).toEqual([K('B')]);
+  });
+
+  it('never touches process.env on the direct path, not even for a moment', () => {
+    const { service, publisher } = setUp();
+    const seen: Array<string | undefined> = [];
+    service.changes$.subscribe(() => seen.push(process.env[K('A')]));
+    publisher.publishChanges([K('A')], { [K('A')]: 'secret-a' });
+    expect(seen).toEqual([undefined]);
+  });
+
+  it('with ConfigModule cache: true, goes through ConfigService.set (the cache is updated) and restores process.env', () => {
+    const { service, events, publisher } = setUp();
+    (service as unknown as { isCacheEnabled: boolean }).isCacheEnabled = true;
+    publisher.publishChanges([K('A')], { [K('A')]: 'cached-a' });
+    expect((service as unknown as { cache: Record<string, unknown> }).cache[K('A')]).toBe('cached-a');
+    expect(events.map((e) => e.path)).toEqual([K('A')]);
+    expect(process.env[K('A')]).toBeUndefined();
+  });
+
+  it('with a ConfigService that has no changes$ subject, goes through ConfigService.set', () => {
+    const host: Record<string, unknown> = {};
+    const set = jest.fn();
+    const service = { set, get: () => undefined } as unknown as ConfigService;
+    const publisher = new ConfigPublisher(service, host, new LogCapture(false));
+    publisher.publishChanges([K('A')], { [K('A')]: 'a' });
+    publisher.publishNamespaceChanges('database', [{ property: 'url', value: 'u' }]);
+    expect(set.mock.calls).toEqual([
+      [K('A'), 'a'],
+      ['database.url', 'u'],
+    ]);
+    expect(host).toEqual({});
+  });
+
+  it('a namespace the configuration object does not hold is set through ConfigService', () => {
+    const { service, events, publisher } = setUp();
+    publisher.publishNamespaceChanges('elsewhere', [{ property: 'url', value: 'u' }]);
+    expect(service.get('elsewhere.url')).toBe('u');
+    expect(events).toEqual([{ path: 'elsewhere.url', oldValue: undefined, newValue: 'u' }]);
+    expect(process.env['elsewhere.url']).toBeUndefined();
   });
 });

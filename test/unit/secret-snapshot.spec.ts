@@ -78,3 +78,43 @@ describe('SecretSnapshot', () => {
     });
   });
 });
+
+describe('SecretSnapshot: comparison in steps', () => {
+  const of = (values: Record<string, unknown>) => new SecretSnapshot({ values, keys: {} }, 'infisical', 1, []);
+
+  it('counts its keys', () => {
+    expect(of({ A: '1', B: undefined }).size).toBe(2);
+    expect(of({}).size).toBe(0);
+  });
+
+  it('keeps a key named __proto__ as an own value', () => {
+    const s = of(JSON.parse('{"__proto__": "p-value", "A": "a"}') as Record<string, unknown>);
+    expect(s.get('__proto__')).toBe('p-value');
+    expect(Object.keys(s.values)).toEqual(['__proto__', 'A']);
+  });
+
+  it('changedKeysInSteps finds what changedKeys finds, perStep keys at a time', async () => {
+    const before = of({ A: '1', B: '2', C: '3', D: { deep: [1] }, E: '5' });
+    const after = of({ A: '1', B: 'two', D: { deep: [1] }, E: '5', F: '6', G: 7 });
+    let pauses = 0;
+    const changed = await after.changedKeysInSteps(before, 2, async () => void pauses++);
+    expect([...changed].sort()).toEqual(['B', 'C', 'F', 'G']);
+    expect([...after.changedKeys(before)].sort()).toEqual(['B', 'C', 'F', 'G']);
+    // 7 keys to compare (5 + 2 added), 2 at a time: 4 batches, 3 pauses
+    expect(pauses).toBe(3);
+  });
+
+  it('without a previous snapshot or with few keys, does not pause', async () => {
+    let pauses = 0;
+    const pause = async () => void pauses++;
+    expect((await of({ A: '1' }).changedKeysInSteps(undefined, 1, pause)).size).toBe(0);
+    expect([...(await of({ A: '2' }).changedKeysInSteps(of({ A: '1' }), 5, pause))]).toEqual(['A']);
+    expect(pauses).toBe(0);
+  });
+
+  it('compares typed values deeply and strings exactly', () => {
+    const before = of({ N: Number.NaN, Z: 0, S: 'x', O: { a: 1 }, T: '1' });
+    const after = of({ N: Number.NaN, Z: -0, S: 'x', O: { a: 1 }, T: 1 });
+    expect([...after.changedKeys(before)].sort()).toEqual(['T', 'Z']);
+  });
+});

@@ -18,12 +18,21 @@ export interface AnswerSecret {
 /**
  * A frozen copy of `entries` without a prototype. Built as an object literal and then detached from
  * `Object.prototype`, so V8 keeps it in fast-properties mode (an `Object.create(null)` object starts as a hash
- * table, which made every read several times slower).
+ * table, which made every read several times slower). Assigned, not defined, except `__proto__`, which only
+ * `defineProperty` makes an own property.
  */
 function nullPrototype<T>(entries: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
   const copy: Record<string, T> = {};
-  for (const key of Object.keys(entries)) Object.defineProperty(copy, key, { value: entries[key], enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(entries)) {
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: entries[key], enumerable: true, writable: true, configurable: true });
+    else copy[key] = entries[key]!;
+  }
   return Object.freeze(Object.setPrototypeOf(copy, null) as Record<string, T>);
+}
+
+/** Whether two values of a key are the same: strings (nearly all values) by `===`, typed values deeply. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' ? a === b : isDeepStrictEqual(a, b);
 }
 
 /**
@@ -34,6 +43,8 @@ function nullPrototype<T>(entries: Readonly<Record<string, T>>): Readonly<Record
 export class SecretSnapshot {
   readonly values: Readonly<Record<string, unknown>>;
   readonly keys: Readonly<Record<string, KeyInfo>>;
+  /** Number of keys in {@link values}. */
+  readonly size: number;
 
   constructor(
     config: ValidatedConfig,
@@ -44,6 +55,7 @@ export class SecretSnapshot {
   ) {
     this.values = nullPrototype(config.values);
     this.keys = nullPrototype(config.keys);
+    this.size = Object.keys(this.values).length;
   }
 
   get(key: string): unknown {
@@ -57,10 +69,33 @@ export class SecretSnapshot {
   /** Keys whose value differs from `previous` (added, removed or changed); empty without a previous snapshot. */
   changedKeys(previous: SecretSnapshot | undefined): Set<string> {
     const changed = new Set<string>();
-    if (!previous) return changed;
-    for (const key of new Set([...Object.keys(previous.values), ...Object.keys(this.values)])) {
-      if (!isDeepStrictEqual(previous.get(key), this.get(key))) changed.add(key);
+    for (const key of this.#keysToCompare(previous)) this.#compare(previous!, key, changed);
+    return changed;
+  }
+
+  /**
+   * {@link changedKeys}, compared at most `perStep` keys at a time with `pause()` awaited between two batches (the
+   * comparison of a rotation of 10,000 keys does not hold the event loop in one piece).
+   */
+  async changedKeysInSteps(previous: SecretSnapshot | undefined, perStep: number, pause: () => Promise<void>): Promise<Set<string>> {
+    const changed = new Set<string>();
+    const keys = this.#keysToCompare(previous);
+    for (let start = 0; start < keys.length; start += perStep) {
+      if (start > 0) await pause();
+      for (const key of keys.slice(start, start + perStep)) this.#compare(previous!, key, changed);
     }
     return changed;
+  }
+
+  /** The keys of both snapshots, each once (none without a previous snapshot). */
+  #keysToCompare(previous: SecretSnapshot | undefined): string[] {
+    if (!previous) return [];
+    const keys = Object.keys(previous.values);
+    for (const key of Object.keys(this.values)) if (!Object.hasOwn(previous.values, key)) keys.push(key);
+    return keys;
+  }
+
+  #compare(previous: SecretSnapshot, key: string, changed: Set<string>): void {
+    if (!sameValue(previous.get(key), this.get(key))) changed.add(key);
   }
 }

@@ -8,6 +8,7 @@ import type { LastKnownGoodCache } from './last-known-good.cache.js';
 import type { RefreshScheduler } from './refresh.scheduler.js';
 import type { StoreLogger } from './store.logger.js';
 import type { StoreStateOwner } from './store-state.js';
+import type { WorkSteps } from './work-steps.js';
 
 /** The parts a store is made of (assembled by `createSecretStore`). */
 export interface SecretStoreParts {
@@ -25,6 +26,8 @@ export interface SecretStoreParts {
   logger: StoreLogger;
   /** The operator's process environment / `.env`, without the `process.env` mirror's writes (default: none). */
   operatorEnv?: () => NodeJS.ProcessEnv;
+  /** How a large refresh is split (default: 2,000 keys per step, `setImmediate` between steps). */
+  steps?: WorkSteps;
   /** `Infisical environment "dev" (project …, path "/")` or `the process environment`. */
   where: string;
 }

@@ -10,6 +10,7 @@ import type { InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.in
 import { ChangeFanout, type SecretChangeListener } from './change-fanout.js';
 import { SecretSnapshot } from './secret-snapshot.js';
 import type { SecretStoreParts } from './secret-store-parts.interface.js';
+import { EVENT_LOOP_STEPS, type WorkSteps } from './work-steps.js';
 
 export type { SecretChangeListener } from './change-fanout.js';
 export type { SecretStoreParts } from './secret-store-parts.interface.js';
@@ -201,12 +202,36 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   }
 
   /**
-   * Installs a refreshed snapshot: changed keys are logged by name, published through `ConfigService.set` and
-   * handed to the listeners.
+   * Installs a refreshed snapshot, prepared in steps and switched in one: the mask index and the comparison with
+   * the snapshot served are worked through at most `steps.keysPerStep` keys at a time, the event loop turning in
+   * between (reads meanwhile see only the snapshot served); then, in one synchronous step, the store, `ConfigService`
+   * and the namespaces switch to the new values, and only then are the changed keys logged by name, emitted on
+   * `changes$` and handed to the listeners. A snapshot that fits one step is installed at once (no promise to await).
    * @internal
    */
-  accept(snapshot: SecretSnapshot): void {
-    const changed = snapshot.changedKeys(this.#parts.state.snapshot);
+  accept(snapshot: SecretSnapshot): Promise<void> | undefined {
+    const { state, redactor } = this.#parts;
+    const steps = this.#parts.steps ?? EVENT_LOOP_STEPS;
+    const previous = state.snapshot;
+    const size = Math.max(snapshot.size, previous?.size ?? 0);
+    if (size + redactor.pending <= steps.keysPerStep) return void this.#switchTo(snapshot, snapshot.changedKeys(previous));
+    return this.#acceptInSteps(snapshot, previous, steps);
+  }
+
+  async #acceptInSteps(snapshot: SecretSnapshot, previous: SecretSnapshot | undefined, steps: WorkSteps): Promise<void> {
+    const { state, redactor } = this.#parts;
+    const pause = () => steps.pause();
+    await pause();
+    await redactor.catchUp(steps.keysPerStep, pause);
+    await pause();
+    let changed = await snapshot.changedKeysInSteps(previous, steps.keysPerStep, pause);
+    if (state.closed) return;
+    // another snapshot was installed meanwhile (a key required late): compare with that one instead
+    if (state.snapshot !== previous) changed = snapshot.changedKeys(state.snapshot);
+    this.#switchTo(snapshot, changed);
+  }
+
+  #switchTo(snapshot: SecretSnapshot, changed: ReadonlySet<string>): void {
     this.#set(snapshot);
     this.#persist();
     if (changed.size > 0) this.#changes.announce(changed, snapshot);

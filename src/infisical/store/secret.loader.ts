@@ -13,6 +13,7 @@ import type { ResolvedSource } from '../options/resolved-options.interface.js';
 import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import { sanitizeServerText } from '../redaction/server-text.js';
 import { SecretSnapshot, type AnswerSecret } from './secret-snapshot.js';
+import { EVENT_LOOP_STEPS } from './work-steps.js';
 
 export interface SecretLoaderDependencies {
   api: Pick<InfisicalApi, 'listSecrets' | 'getProject' | 'listFolders'>;
@@ -44,6 +45,8 @@ export class SecretLoader {
     const { sources } = this.deps;
     const lists = await Promise.all(sources.map((source) => this.#list(source, signal, options.diagnose)));
     const answer = mergeSources(lists, sources, (message) => this.deps.warn(message));
+    // a large answer: the event loop turns between reading it and validating it (store/work-steps.ts)
+    if (answer.length > EVENT_LOOP_STEPS.keysPerStep) await EVENT_LOOP_STEPS.pause();
     try {
       return await this.#validate(answer, 'infisical', this.deps.clock.now());
     } catch (error) {

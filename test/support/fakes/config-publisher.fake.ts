@@ -8,6 +8,10 @@ export class RecordingPublisher {
   publishInitial(values: Readonly<Record<string, unknown>>): void {
     this.calls.push({ method: 'initial', keys: Object.keys(values), values });
   }
+  /** Runs `publish` at once (the real publisher holds its events back until `publish` returns). */
+  batch(publish: () => void): void {
+    publish();
+  }
   publishChanges(changed: Iterable<string>, values: Readonly<Record<string, unknown>>): void {
     this.calls.push({ method: 'changes', keys: [...changed], values });
   }
