@@ -40,7 +40,7 @@ async function serve(handler: Handler) {
 }
 
 /** `promise`, or a failure after `ms` of real time: loopback I/O takes milliseconds, a stuck transport fails fast. */
-function within<T>(promise: Promise<T>, ms = 1_000): Promise<T> {
+function within<T>(promise: Promise<T>, ms = 2_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const guard = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms);
@@ -101,10 +101,14 @@ describe('nodeHttpTransport: the request it writes', () => {
   });
 
   it('loads node:https and node:zlib only when an answer or a URL needs them', async () => {
-    const server = await serve((req, res) => (req.url === '/gzip' ? res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{}')) : res.writeHead(200, { 'content-encoding': req.url === '/identity' ? 'identity' : '' }).end('{}')));
+    const encodings: Record<string, string> = { '/gzip': 'gzip', '/identity': 'identity', '/empty': '' };
+    const server = await serve((req, res) => {
+      const encoding = encodings[req.url!];
+      if (encoding !== undefined) res.setHeader('content-encoding', encoding);
+      res.writeHead(200).end(encoding === 'gzip' ? gzipSync('{}') : '{}');
+    });
     const loaded = jest.spyOn(process, 'getBuiltinModule');
-    await text(await send(`${server.url}/plain`));
-    await text(await send(`${server.url}/identity`));
+    for (const path of ['/plain', '/empty', '/identity']) expect(await text(await send(`${server.url}${path}`))).toBe('{}');
     expect(loaded).not.toHaveBeenCalled();
     await text(await send(`${server.url}/gzip`));
     expect(loaded.mock.calls).toEqual([['node:zlib']]);
@@ -217,6 +221,20 @@ describe('nodeHttpTransport: kept-alive connections', () => {
     const error = await failureOf(send(`${server.url}/c`));
     expect(error.code).toBe('ECONNRESET');
     expect(server.hits.map((h) => h.url).slice(2)).toEqual(['/c', '/c']);
+  });
+
+  it('a reused connection that answers garbage is a failure, not sent again (only a closed connection is)', async () => {
+    const perSocket = new Map<unknown, number>();
+    const server = await serve((req, res) => {
+      const count = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, count);
+      if (count === 2) return void req.socket.end('NOT HTTP\r\n\r\n');
+      res.writeHead(200, { connection: 'keep-alive' }).end('{"ok":true}');
+    });
+    await text(await send(`${server.url}/a`));
+    const error = await failureOf(send(`${server.url}/b`));
+    expect(error.code).toMatch(/^HPE_/);
+    expect(server.hits.map((h) => h.url)).toEqual(['/a', '/b']);
   });
 
   it('a reused connection found closed, one fresh retry: the answer of the retry', async () => {
