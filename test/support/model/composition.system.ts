@@ -112,7 +112,7 @@ export class CompositionSystem {
 
   /** Lets every refresh the last step started finish (requests that hang stay pending until the clock moves). */
   async settle(): Promise<void> {
-    await settleWork(this.store);
+    await settleWork(this.store, this.infisical);
   }
 
   async advance(ms: number): Promise<void> {
@@ -126,14 +126,19 @@ export class CompositionSystem {
   }
 }
 
-/** Turns of the event loop until no refresh is under way, or only requests that hang are (bounded). */
-async function settleWork(store: SecretStore): Promise<void> {
+/**
+ * Turns of the event loop until no refresh is under way (three quiet turns in a row), or until the only work left
+ * is requests that hang (they end when the clock reaches their timeout). Bounded, so a refresh that never ends shows
+ * as a difference from the model rather than a stuck test.
+ */
+async function settleWork(store: SecretStore, infisical: ModelInfisical): Promise<void> {
   let quiet = 0;
-  for (let turn = 0; turn < 200 && quiet < 3; turn++) {
-    const before = store.status().refreshStartedAt;
+  for (let turn = 0; turn < 1000 && quiet < 3; turn++) {
     await flushEventLoop();
-    quiet = before === undefined && store.status().refreshStartedAt === undefined ? quiet + 1 : 0;
-    if (turn > 20 && store.status().refreshStartedAt !== undefined) quiet++;
+    const busy = store.status().refreshStartedAt !== undefined;
+    const pending = infisical.pending;
+    const onlyHanging = pending.length > 0 && pending.every((r) => r.mode.kind === 'hang');
+    quiet = !busy || onlyHanging ? quiet + 1 : 0;
   }
 }
 
