@@ -5,7 +5,7 @@ import { attachProcessEnvMirror, ProcessEnvMirror } from '../../src/infisical/co
 const reader = (values: Record<string, unknown>) => (key: string) => values[key];
 
 describe('ProcessEnvMirror: the operator view', () => {
-  it('captures the operator values when built, before any write', () => {
+  it('until the mirror writes a key, what the environment holds is the operator value', () => {
     const env: NodeJS.ProcessEnv = { A: 'operator-a' };
     const mirror = new ProcessEnvMirror(['A', 'B'], env);
     env.A = 'written by someone before the first apply';
@@ -49,6 +49,16 @@ describe('ProcessEnvMirror: the operator view', () => {
     expect(mirror.operatorView(env)).toEqual({ A: 'operator-edit' });
     mirror.restore();
     expect(env.A).toBe('operator-edit');
+  });
+
+  it('an operator who unsets the variable after the mirror gave it back leaves no operator value', () => {
+    const env: NodeJS.ProcessEnv = { A: 'operator-a' };
+    const mirror = new ProcessEnvMirror(['A'], env);
+    mirror.apply(reader({ A: 'secret-a' }));
+    mirror.apply(reader({}), new Set(['A']));
+    delete env.A;
+    expect(mirror.operatorValue('A')).toBeUndefined();
+    expect(mirror.operatorView(env)).toEqual({});
   });
 
   it('another environment than the one written to, or no mirrored key: the view is the environment itself', () => {

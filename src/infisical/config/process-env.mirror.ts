@@ -2,12 +2,13 @@ import { NUL_IN_MIRRORED_VALUE } from './config-merge.js';
 
 /**
  * The opt-in `mirrorToProcessEnv` list: the named keys' current values, as strings, in `process.env`, for libraries
- * that read nothing else. Each key's operator value is captured when the mirror is built (before the module writes
- * anything) and put back when the key disappears from the configuration and on shutdown. Keys not listed never
- * reach `process.env`. The mirror's own writes are never read back as the operator's values: see {@link operatorView}.
+ * that read nothing else. A key's operator value is what the environment holds unless it is the mirror's own write
+ * (so build the mirror before the module writes anything); it is put back when the key disappears from the
+ * configuration and on shutdown. Keys not listed never reach `process.env`. The mirror's own writes are never read
+ * back as the operator's values: see {@link operatorView}.
  */
 export class ProcessEnvMirror {
-  /** The operator's value of each mirrored key (undefined: not set), captured before the first write. */
+  /** The operator's value of each mirrored key (undefined: not set), as last seen where the mirror had not written. */
   readonly #original = new Map<string, string | undefined>();
   /** What the mirror last wrote for each key (a different value found there later is the operator's). */
   readonly #written = new Map<string, string>();
@@ -16,9 +17,7 @@ export class ProcessEnvMirror {
     private readonly keys: readonly string[],
     /** The environment written to; by default `process.env` as it is at each write. */
     private readonly target?: NodeJS.ProcessEnv,
-  ) {
-    for (const key of keys) this.#original.set(key, this.#env[key]);
-  }
+  ) {}
 
   get #env(): NodeJS.ProcessEnv {
     return this.target ?? process.env;
@@ -68,9 +67,7 @@ export class ProcessEnvMirror {
 
   /** Puts back the operator's values (shutdown). */
   restore(): void {
-    for (const key of this.keys) {
-      if (this.#written.has(key)) this.#put(key, this.operatorValue(key));
-    }
+    for (const key of this.keys) this.#put(key, this.operatorValue(key));
     this.#written.clear();
   }
 

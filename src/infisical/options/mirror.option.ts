@@ -19,7 +19,7 @@ export function unusableVariableName(name: string): string | undefined {
  */
 export function resolveMirror(reader: OptionReader, value: unknown): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((k) => typeof k !== 'string' || k.trim() === '' || k.trim() !== k)) {
+  if (!Array.isArray(value) || value.some((k) => typeof k !== 'string' || k === '' || k.trim() !== k)) {
     reader.bad('mirrorToProcessEnv', 'must be an array of key names (non-empty strings without surrounding whitespace)');
     return [];
   }
