@@ -303,7 +303,7 @@ if (refreshStall) {
       i === 0 ? '9 refresh stall' : '',
       `${size.changedKeys.toLocaleString('en-US')} of ${r.totalKeys.toLocaleString('en-US')} keys changed: worst stall`,
       ms(size.worstStallMs),
-      `median of per-round worst ${ms(size.medianStallMs)}, p99 ${ms(size.medianP99Ms)}; refresh ${ms(size.medianTookMs)}; ${size.rounds} rounds`,
+      `median of per-round worst ${ms(size.medianStallMs)}, p99 ${ms(size.medianP99Ms)}; refresh ${ms(size.medianTookMs)}; ${size.rounds} rounds; longest gap's own CPU ≤ ${ms(Math.max(...size.gapCpuMs))}`,
       full ? `≤ ${r.targetMs} ms` : '',
       full ? tick(r.met) : '',
     ]);

@@ -33,6 +33,10 @@ export interface RefreshStallSize {
   medianP99Ms: number;
   medianTookMs: number;
   stalls: number[];
+  /** The CPU time this process used during the longest gap of each round (the rest: waiting for a core). */
+  gapCpuMs: number[];
+  /** The longest gap of each round by the 1 ms timer (wall time). */
+  gapWallMs: number[];
 }
 
 export interface RefreshStallResult {
@@ -42,7 +46,8 @@ export interface RefreshStallResult {
   met: boolean;
 }
 
-type Answer = { ok: true; ready?: boolean; stall: EventLoopDelay; changes: number } | { ok: false; error: string };
+type Gap = { wallMs: number; cpuMs: number };
+type Answer = { ok: true; ready?: boolean; stall: EventLoopDelay; gap: Gap; changes: number } | { ok: false; error: string };
 
 export async function runRefreshStall(options: { rounds: number }): Promise<RefreshStallResult> {
   const server = await RemoteInfisicalServer.start();
@@ -60,7 +65,7 @@ export async function runRefreshStall(options: { rounds: number }): Promise<Refr
   };
   try {
     await next();
-    const stalls = new Map<number, EventLoopDelay[]>(REFRESH_SIZES.map((size) => [size, []]));
+    const stalls = new Map<number, Array<EventLoopDelay & { gap: Gap }>>(REFRESH_SIZES.map((size) => [size, []]));
     // One warm-up refresh per size, not counted: the first rotation compiles the refresh path.
     for (let r = -1; r < options.rounds; r++) {
       for (const size of r % 2 === 0 ? REFRESH_SIZES : [...REFRESH_SIZES].reverse()) {
@@ -71,7 +76,7 @@ export async function runRefreshStall(options: { rounds: number }): Promise<Refr
         child.send({ op: 'refresh', count: size, round, style });
         const answer = await pending;
         if (answer.changes < size) throw new Error(`refresh of ${size} keys: only ${answer.changes} changes$ events`);
-        if (r >= 0) stalls.get(size)!.push(answer.stall);
+        if (r >= 0) stalls.get(size)!.push({ ...answer.stall, gap: answer.gap });
       }
     }
     const perSize = REFRESH_SIZES.map((size) => {
@@ -84,6 +89,8 @@ export async function runRefreshStall(options: { rounds: number }): Promise<Refr
         medianP99Ms: median(list.map((s) => s.p99)),
         medianTookMs: median(list.map((s) => s.tookMs)),
         stalls: list.map((s) => s.max),
+        gapWallMs: list.map((s) => Math.round(s.gap.wallMs * 10) / 10),
+        gapCpuMs: list.map((s) => Math.round(s.gap.cpuMs * 10) / 10),
       };
     });
     const full = perSize.find((s) => s.changedKeys === REFRESH_TOTAL_KEYS)!;
