@@ -232,6 +232,11 @@ describe('SecretStore: required keys and namespaces', () => {
     expect(validator.require).toHaveBeenLastCalledWith(['A', 'B', 'C'], 'required by FeatureModule');
   });
 
+  it('requireKeys before the first snapshot names the keys as missing', () => {
+    const { store } = setup();
+    expect(() => store.requireKeys(['A'], 'FeatureModule')).toThrow(InfisicalConfigValidationError);
+  });
+
   it('names the process environment when Infisical is disabled', () => {
     const { store } = setup({ enabled: false });
     store.install(snapshotOf({}, 'env', undefined));

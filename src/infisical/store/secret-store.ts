@@ -127,8 +127,10 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     validator.require(keys, `required by ${requiredBy}`);
     const snapshot = state.snapshot;
     const secrets = new Map((snapshot?.answer ?? []).map(({ key, ...where }) => [key, where]));
-    const verdict = validator.check(keys, { secrets, secretsSource: snapshot?.source === 'cache' ? 'cache' : 'infisical', env: operatorEnv?.() ?? {} });
-    const added = keys.filter((key) => !this.has(key) && verdict.values[key] !== undefined);
+    // Only "missing" can be found here (the other rules were checked when the snapshot was accepted): the label of
+    // the snapshot's source is never shown. Every key without a value that passes the check has one in the verdict.
+    const verdict = validator.check(keys, { secrets, secretsSource: 'infisical', env: operatorEnv?.() ?? {} });
+    const added = keys.filter((key) => !this.has(key));
     if (!snapshot || !added.length) return;
     const values: Record<string, unknown> = Object.assign(Object.create(null), snapshot.values);
     const info: Record<string, KeyInfo> = Object.assign(Object.create(null), snapshot.keys);
