@@ -170,15 +170,14 @@ class Issues {
     // Schema libraries may quote the rejected input in their messages: the report never carries it.
     const value = this.merged.raw[key];
     const message = typeof value === 'string' && value.length >= 4 ? rawMessage.split(value).join(REDACTED) : rawMessage;
+    if (hint !== undefined) this.#hints.set(key, hint);
     const existing = this.#issues.get(key);
     if (existing) {
       if (!existing.messages.includes(message)) existing.messages.push(message);
       if (kind === 'missing') existing.kind = 'missing';
-      if (hint !== undefined) this.#hints.set(key, hint);
       return;
     }
     this.#issues.set(key, { key, kind, source: kind === 'missing' ? undefined : info?.source, version: info?.version, messages: [message], fix: '' });
-    if (hint !== undefined || !this.#hints.has(key)) this.#hints.set(key, hint);
     // The source that won the key (of several, or an import's folder): where a malformed value is corrected.
     if (info?.projectId !== undefined && info.environment !== undefined && info.secretPath !== undefined) {
       this.#places.set(key, `Infisical ${describeTarget({ projectId: info.projectId, environment: info.environment, secretPath: info.secretPath })}`);
