@@ -179,7 +179,9 @@ describe('leak scan over all scenarios', () => {
     show({ ...app.store.keyInfo() });
     captured.push((await request(app.url).get('/health/infisical')).text);
     multi.clearFaults();
-    await app.store.refresh();
+    const refreshed = app.store.refresh(); // during the back-off: served by the retry at its end
+    await clock.advanceAsync(Date.parse(app.store.status().nextRefreshAt!) + 1 - clock.now(), () => app.store.whenSettled());
+    await refreshed;
     await app.close();
 
     multi.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', path: '/app', key: 'GMAIL_CLIENT_SECRET', value: MALFORMED_GMAIL_SECRET });

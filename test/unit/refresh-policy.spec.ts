@@ -175,14 +175,18 @@ describe('refresh policy: a change (webhook, fleet notice) during a hold', () =>
     expect(loader.calls).toBe(3);
   });
 
-  it('a held change is served by the next attempt, whoever starts it', async () => {
+  it('during the back-off an explicit refresh waits for the retry as well, and shares it with the held changes', async () => {
     const loader = new ScriptedLoader(failures.network(), fresh);
     const { clock, scheduler } = setup(loader, 1);
     await scheduler.refresh();
     const held = scheduler.refreshAfterChange();
+    const explicit = scheduler.refresh();
+    const now = scheduler.refreshAfterCurrent();
     await flush();
-    await expect(scheduler.refresh()).resolves.toBe(true);
-    await expect(settledSoon(held)).resolves.toBe(true);
+    expect(loader.calls).toBe(1);
+    expect(await outcome(explicit)).toEqual({ settled: false });
+    clock.advance(1_000);
+    expect(await Promise.all([held, explicit, now])).toEqual([true, true, true]);
     expect(loader.calls).toBe(2);
     expect(clock.pending).toEqual([66_000]);
   });
@@ -253,19 +257,17 @@ describe('refresh policy: refresh() / refreshNow() during a hold', () => {
     await expect(running).resolves.toBe(true);
   });
 
-  it('during the ordinary back-off or after a rejected answer, an explicit refresh is the retry: one load at once', async () => {
-    for (const error of [failures.network(), failures.invalid()]) {
-      const loader = new ScriptedLoader(error, fresh);
-      const { scheduler, clock } = setup(loader);
-      await scheduler.refresh();
-      expect(clock.pending).toHaveLength(1);
-      await expect(settledSoon(scheduler.refresh())).resolves.toBe(true);
-      expect(loader.calls).toBe(2);
-    }
+  it('after a rejected answer an explicit refresh loads at once (the fix may just have been made)', async () => {
+    const loader = new ScriptedLoader(failures.invalid(), fresh);
+    const { scheduler, clock } = setup(loader);
+    await scheduler.refresh();
+    expect(clock.pending).toEqual([60_000]);
+    await expect(settledSoon(scheduler.refresh())).resolves.toBe(true);
+    expect(loader.calls).toBe(2);
   });
 });
 
-describe('refresh policy: holdAfter and holdsBack', () => {
+describe('refresh policy: holdAfter and heldAs', () => {
   it('tells the holds apart', () => {
     expect(policy.holdAfter(failures.rateLimited(3))).toBe('server');
     expect(policy.holdAfter(failures.rateLimited())).toBe('server');
@@ -276,11 +278,11 @@ describe('refresh policy: holdAfter and holdsBack', () => {
     expect(policy.holdAfter(failures.permission())).toBe('rejected');
   });
 
-  it('a change waits out every hold but a rejection; an explicit refresh only the server wait and the human pause', () => {
+  it('a change waits out every hold but a rejection; an explicit call is refused at once during the server wait and the human pause', () => {
     const holds: RefreshHold[] = ['rejected', 'backoff', 'server', 'human'];
-    const table = (cause: RefreshCause) => holds.filter((hold) => policy.holdsBack(hold, cause));
-    expect(table('change')).toEqual(['backoff', 'server', 'human']);
-    expect(table('explicit')).toEqual(['server', 'human']);
+    const table = (cause: RefreshCause) => holds.map((hold) => policy.heldAs(hold, cause));
+    expect(table('change')).toEqual(['run', 'wait', 'wait', 'wait']);
+    expect(table('explicit')).toEqual(['run', 'wait', 'refuse', 'refuse']);
   });
 });
 

@@ -38,6 +38,11 @@ function setup(loader: ScriptedLoader, options: { ttlSeconds?: number; random?: 
 
 const flush = flushEventLoop;
 
+/** Moves the clock to the end of the back-off without running its timer: an explicit refresh is no longer held. */
+function pastRetry(clock: ManualClock, state: StoreStateOwner): void {
+  clock.jump(state.nextRefreshAt! - clock.now());
+}
+
 describe('RefreshScheduler: single flight', () => {
   it('concurrent triggers share one load and one answer', async () => {
     const loader = new ScriptedLoader('hang');
@@ -192,8 +197,9 @@ describe('RefreshScheduler: failures', () => {
   });
 
   it('uses the injected random number for the jitter', async () => {
-    const { scheduler, clock } = setup(new ScriptedLoader(failures.network(), failures.network()), { random: 0.25 });
+    const { scheduler, clock, state } = setup(new ScriptedLoader(failures.network(), failures.network()), { random: 0.25 });
     await scheduler.refresh();
+    pastRetry(clock, state);
     await scheduler.refresh();
     expect(clock.pending).toEqual([500]);
   });
@@ -247,10 +253,12 @@ describe('RefreshScheduler: failures', () => {
       level: 'debug',
       message: `Infisical refresh failed (attempt 2); keeping the last good values (44 s old), next attempt in 2 s. InfisicalUnreachableError: ${error.message}`,
     });
+    pastRetry(clock, state);
     await scheduler.refresh();
     expect(logger.lines[2]!.level).toBe('warn');
     expect(logger.lines[2]!.message).toContain('(attempt 3)');
     expect(logger.lines[2]!.message).toContain('reset');
+    pastRetry(clock, state);
     await scheduler.refresh();
     expect(logger.lines[3]).toEqual({ level: 'log', message: 'Infisical refresh recovered after 3 failed attempt(s); serving fresh values again.' });
     await scheduler.refresh();
@@ -260,19 +268,22 @@ describe('RefreshScheduler: failures', () => {
   });
 
   it('names an unknown age "?" and never a negative one', async () => {
-    const { scheduler, state, logger } = setup(new ScriptedLoader(failures.network()));
+    const { scheduler, state, logger, clock } = setup(new ScriptedLoader(failures.network()));
     await scheduler.refresh();
     expect(logger.lines[0]!.message).toContain('(? s old)');
     state.install(snapshotOf({ A: 'one' }, 'env', undefined));
+    pastRetry(clock, state);
     await scheduler.refresh();
     state.install(snapshotOf({ A: 'one' }, 'infisical', START + 10_000));
+    pastRetry(clock, state);
     await scheduler.refresh();
     expect(logger.lines.map((l) => l.message.match(/\((\S+) s old\)/)![1])).toEqual(['?', '?', '0']);
   });
 
   it('a good refresh after failures clears the failure state', async () => {
-    const { scheduler, state, accepted } = setup(new ScriptedLoader(failures.network(), failures.invalid(), fresh));
+    const { scheduler, state, accepted, clock } = setup(new ScriptedLoader(failures.network(), failures.invalid(), fresh));
     await scheduler.refresh();
+    pastRetry(clock, state);
     await scheduler.refresh();
     expect(state.failures).toBe(2);
     await expect(scheduler.refresh()).resolves.toBe(true);
@@ -326,12 +337,13 @@ describe('RefreshScheduler: onRefresh outcomes', () => {
     const network = failures.network();
     const invalid = failures.invalid();
     const loader = new ScriptedLoader('hang', network, invalid);
-    const { scheduler, clock, outcomes } = setup(loader);
+    const { scheduler, clock, outcomes, state } = setup(loader);
     const run = scheduler.refresh();
     clock.jump(250);
     loader.pending[0]!.resolve(fresh);
     await run;
     await scheduler.refresh();
+    pastRetry(clock, state);
     await scheduler.refresh();
     expect(outcomes).toEqual([
       { result: 'success', durationMs: 250 },

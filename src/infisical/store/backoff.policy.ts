@@ -51,14 +51,16 @@ export function holdAfter(error: unknown): RefreshHold {
 }
 
 /**
- * Whether `hold` keeps a trigger of `cause` waiting until the retry is due. A change waits out every hold but a
- * rejection (it may announce the fix). An explicit call waits out only what would fail again for sure — Infisical's
- * own wait and the pause after a failure that needs a human (a repeated refused login counts toward a lockout); during
- * the ordinary back-off it is the retry itself.
+ * What a trigger of `cause` does while `hold` lasts:
+ * - `run`: refresh now — after a rejected answer nothing is held (a change or a call may come with the fix);
+ * - `wait`: send nothing and take the outcome of the attempt at the hold's end — every trigger during the back-off,
+ *   and a change during Infisical's wait or the human pause;
+ * - `refuse`: send nothing and answer false at once — an explicit call during Infisical's wait (429) or the pause
+ *   after a failure that needs a human: the answer is known, and a wait of up to 5 minutes would block the caller.
  */
-export function holdsBack(hold: RefreshHold, cause: RefreshCause): boolean {
-  if (hold === 'server' || hold === 'human') return true;
-  return cause === 'change' && hold === 'backoff';
+export function heldAs(hold: RefreshHold, cause: RefreshCause): 'run' | 'wait' | 'refuse' {
+  if (hold === 'rejected') return 'run';
+  return hold === 'backoff' || cause === 'change' ? 'wait' : 'refuse';
 }
 
 /**

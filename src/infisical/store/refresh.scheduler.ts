@@ -2,7 +2,7 @@ import { InfisicalError } from '../errors/infisical.error.js';
 import { InfisicalUnreachableError } from '../errors/transport.errors.js';
 import type { InfisicalClock, InfisicalTimer } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
-import { holdAfter, holdsBack, isRejectedAnswer, refreshDelayMs, retryDelayMs, type RefreshCause } from './backoff.policy.js';
+import { heldAs, holdAfter, isRejectedAnswer, refreshDelayMs, retryDelayMs, type RefreshCause } from './backoff.policy.js';
 import type { SecretSnapshot } from './secret-snapshot.js';
 import type { StoreLogger } from './store.logger.js';
 import type { RefreshBookkeeping } from './store-state.js';
@@ -36,8 +36,8 @@ export interface RefreshSchedulerDependencies {
  * - single flight: concurrent triggers share one refresh;
  * - a refresh every TTL (± jitter); after a failure, one retry when its back-off, `Retry-After` or the pause after a
  *   failure that needs a human ends (see {@link holdAfter});
- * - a change announced during such a hold is kept and served by the attempt at its end (not dropped, not sent early);
- *   an explicit call during Infisical's wait or the human pause resolves false at once without a request.
+ * - a trigger during such a hold is kept and served by the attempt at its end (not dropped, not sent early), except
+ *   an explicit call during Infisical's wait or the human pause: it resolves false at once without a request.
  * A failure or rejection never replaces the snapshot: the last good values stay, and the log says why once (repeats
  * go to debug).
  */
@@ -61,16 +61,13 @@ export class RefreshScheduler {
   }
 
   /**
-   * An explicit refresh: now, or the refresh under way. During Infisical's wait (429) or the pause after a failure that
-   * needs a human it sends nothing and resolves false at once (the attempt at the end of the wait still runs; `status()`
-   * says why). During the ordinary back-off it is the retry. Resolves to true when the snapshot is fresh afterwards;
-   * never rejects.
+   * An explicit refresh: now, or the refresh under way. During a back-off it sends nothing and resolves with the
+   * attempt at its end; during Infisical's wait (429) or the pause after a failure that needs a human it sends nothing
+   * and resolves false at once (the attempt at the end of the wait still runs; `status()` says why). Resolves to true
+   * when the snapshot is fresh afterwards; never rejects.
    */
   refresh(): Promise<boolean> {
-    if (this.deps.state.closed) return Promise.resolve(false);
-    if (this.#inflight) return this.#inflight;
-    if (this.#holds('explicit')) return Promise.resolve(false);
-    return this.#start();
+    return this.#trigger('explicit');
   }
 
   /** Like {@link refresh}, once the refresh under way (if any) is over; concurrent callers share that next refresh. */
@@ -86,11 +83,7 @@ export class RefreshScheduler {
    */
   async refreshAfterChange(): Promise<boolean> {
     await this.#inflight;
-    if (this.deps.state.closed) return false;
-    if (this.#inflight) return this.#inflight;
-    if (!this.#holds('change')) return this.#start();
-    this.#held ??= deferred();
-    return this.#held.promise;
+    return this.#trigger('change');
   }
 
   /** Schedules the regular refresh after a good load (none when the TTL is 0). */
@@ -115,14 +108,18 @@ export class RefreshScheduler {
     this.#lifetime.abort(new InfisicalUnreachableError(this.deps.target, 'timeout', 'the application is shutting down'));
   }
 
-  /** Whether the last failure's hold keeps a trigger of `cause` waiting (until its retry is due). */
-  #holds(cause: RefreshCause): boolean {
+  /** One trigger through the policy: the refresh under way, a new one, the attempt at the hold's end, or false. */
+  #trigger(cause: RefreshCause): Promise<boolean> {
     const { state, clock, logger } = this.deps;
+    if (state.closed) return Promise.resolve(false);
+    if (this.#inflight) return this.#inflight;
     const error = state.lastError;
     const until = state.nextRefreshAt;
-    if (error === undefined || until === undefined || clock.now() >= until || !holdsBack(holdAfter(error), cause)) return false;
-    if (cause === 'explicit') logger.write('debug', `Infisical refresh not sent: retries wait after ${error.name} (next attempt in ${Math.ceil((until - clock.now()) / 1000)} s).`);
-    return true;
+    const held = error === undefined || until === undefined || clock.now() >= until ? 'run' : heldAs(holdAfter(error), cause);
+    if (held === 'run') return this.#start();
+    if (held === 'wait') return (this.#held ??= deferred()).promise;
+    logger.write('debug', `Infisical refresh not sent: retries wait after ${error!.name} (next attempt in ${Math.ceil((until! - clock.now()) / 1000)} s).`);
+    return Promise.resolve(false);
   }
 
   #start(): Promise<boolean> {

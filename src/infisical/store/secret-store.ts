@@ -152,9 +152,10 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   /**
    * Refreshes now (or joins the refresh under way). Resolves to true when the snapshot is fresh afterwards; never
    * rejects — failures keep the last good snapshot and are reported through {@link status} and the log.
-   * While Infisical asked to wait (429 `Retry-After`) or after a failure that needs a human (login refused, no access:
-   * retried every 5 min), it sends nothing and resolves false at once; the attempt at the end of that wait still runs
-   * and `status()` gives the error. During the ordinary back-off after a network or 5xx failure it is the retry.
+   * During the back-off after a network or 5xx failure it sends nothing and resolves with the retry at its end. While
+   * Infisical asked to wait (429 `Retry-After`) or after a failure that needs a human (login refused, no access:
+   * retried every 5 min) it sends nothing and resolves false at once: `status()` gives the error and the next attempt,
+   * which still runs.
    */
   refresh(): Promise<boolean> {
     const { scheduler, state } = this.#parts;
@@ -164,8 +165,9 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
 
   /**
    * Refreshes now, after the refresh under way if there is one (that one may have started before the change that
-   * prompted this call). Concurrent calls share one refresh. Never rejects. During Infisical's wait (429) or the pause
-   * after a failure that needs a human it resolves false at once without a request, like {@link refresh}.
+   * prompted this call). Concurrent calls share one refresh. Never rejects. Holds like {@link refresh}: during a
+   * back-off it resolves with the retry at its end; during Infisical's wait (429) or the pause after a failure that
+   * needs a human it resolves false at once without a request.
    */
   refreshNow(): Promise<boolean> {
     const { scheduler, state } = this.#parts;
