@@ -296,6 +296,14 @@ describe('ConfigPublisher: a refresh written at once, announced after', () => {
     expect(host).toEqual({});
   });
 
+  it('publishNamespaceChanges without the configuration object goes through ConfigService.set', () => {
+    const { service, events, publisher } = setUp({ host: false });
+    publisher.publishNamespaceChanges('database', [{ property: 'url', value: 'u' }]);
+    expect(service.get('database.url')).toBe('u');
+    expect(events.map((e) => e.path)).toEqual(['database.url']);
+    expect(process.env['database.url']).toBeUndefined();
+  });
+
   it('a namespace the configuration object does not hold is set through ConfigService', () => {
     const { service, events, publisher } = setUp();
     publisher.publishNamespaceChanges('elsewhere', [{ property: 'url', value: 'u' }]);

@@ -100,4 +100,28 @@ describe('SecretRedactor: work that follows what changed, in steps', () => {
     for (let i = 0; i < 3; i++) redactor.replace('secrets', ['abcdef', `other-value-${i}`]);
     expect(redactor.redact('x abcdef-long-value')).toBe('x [REDACTED]-long-value');
   });
+
+  it('replace keeps only values long enough to mask', () => {
+    const redactor = new SecretRedactor();
+    redactor.replace('secrets', ['abc', 'long-enough-value']);
+    expect(redactor.size).toBe(1);
+  });
+
+  it('a value added before any replace is forgotten with its generation', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('secrets', 'early-value');
+    for (let i = 0; i < 4; i++) redactor.replace('secrets', [`later-value-${i}`]);
+    expect(redactor.redact('early-value')).toBe('early-value');
+  });
+
+  it('a value held by two generations is forgotten once both are', () => {
+    const redactor = new SecretRedactor();
+    redactor.replace('secrets', ['kept-twice-value']);
+    redactor.replace('secrets', ['kept-twice-value', 'another-value']);
+    for (let i = 0; i < 3; i++) redactor.replace('secrets', [`later-value-${i}`]);
+    expect(redactor.redact('kept-twice-value')).toBe('[REDACTED]');
+    redactor.replace('secrets', ['last-value']);
+    expect(redactor.redact('kept-twice-value')).toBe('kept-twice-value');
+  });
 });
+
