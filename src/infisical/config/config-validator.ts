@@ -82,8 +82,9 @@ export class ConfigValidator {
       operatorEnv: input.env,
       envKeys: only,
       required: new Map([...this.#required].filter(([key]) => only.has(key))),
-      credentials: this.credentials.map((c) => ({ ...c, keys: c.keys.filter((rule) => only.has(rule.key)) })),
-      mirrored: this.mirrored.filter((key) => only.has(key)),
+      // The merged values hold only `keys`, so the format and mirror rules see no other key's value.
+      credentials: this.credentials,
+      mirrored: this.mirrored,
     });
     const issues = new Issues(merged, this.where);
     issues.add(merged.issues);
