@@ -155,6 +155,17 @@ describe('A large refresh: prepared in steps, switched in one', () => {
     expect(app.views()).toEqual(expected(values(10, 'new'), app.last));
   });
 
+  it('exactly keysPerStep keys fit one step; a snapshot that drops keys is measured by the larger of the two', async () => {
+    const steps = recordingSteps(10);
+    const app = installed(values(10, 'old'), steps);
+    expect(app.store.accept(snapshotOf(values(10, 'old'), 'infisical', START + 1))).toBeUndefined();
+    const wide = installed(values(12, 'old'), recordingSteps(10));
+    const shrinking = wide.store.accept(snapshotOf(values(2, 'old'), 'infisical', START + 1));
+    expect(shrinking).toBeInstanceOf(Promise);
+    await shrinking;
+    expect(wide.store.keys()).toEqual(['KEY_0', 'KEY_1']);
+  });
+
   it('counts the queued mask work toward the step: a small snapshot with much to index is split', async () => {
     const steps = recordingSteps(5);
     const app = installed(values(3, 'old'), steps);
