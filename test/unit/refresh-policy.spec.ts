@@ -14,7 +14,11 @@ import { resolveInfisicalOptions } from '../../src/infisical/options/options.res
 import * as policy from '../../src/infisical/store/backoff.policy.js';
 import type { RefreshCause, RefreshHold } from '../../src/infisical/store/backoff.policy.js';
 import { RefreshScheduler } from '../../src/infisical/store/refresh.scheduler.js';
-import type { SecretStore } from '../../src/infisical/store/secret-store.js';
+import { SecretStore } from '../../src/infisical/store/secret-store.js';
+import type { ConfigValidator } from '../../src/infisical/config/config-validator.js';
+import type { ResolvedInfisicalOptions } from '../../src/infisical/options/resolved-options.interface.js';
+import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
+import { RecordingPublisher } from '../support/fakes/config-publisher.fake.js';
 import { StoreStateOwner } from '../../src/infisical/store/store-state.js';
 import { flushEventLoop, settledSoon } from '../support/deferred.js';
 import { FAKE_TARGET, failures } from '../support/fakes/infisical-errors.fake.js';
@@ -204,6 +208,18 @@ describe('refresh policy: a change (webhook, fleet notice) during a hold', () =>
     await expect(settledSoon(due)).resolves.toBe(true);
     await expect(early).resolves.toBe(true);
     expect(loader.calls).toBe(2);
+  });
+
+  it('a retry timer that falls due while a refresh is under way starts no second one', async () => {
+    const loader = new ScriptedLoader('hang', fresh);
+    const { clock, scheduler } = setup(loader, 1);
+    const running = scheduler.refresh();
+    scheduler.recordFailure(failures.network());
+    clock.advance(1_000);
+    await flush();
+    expect(loader.calls).toBe(1);
+    loader.pending[0]!.resolve(fresh);
+    await expect(running).resolves.toBe(true);
   });
 
   it('shutdown answers held changes false and loads nothing; a closed scheduler answers false', async () => {
@@ -420,6 +436,28 @@ describe('refresh policy: the assembled store (webhook and explicit calls)', () 
 });
 
 describe('refresh policy: a disabled store', () => {
+  it('refreshAfterChange without a scheduler: false before the first snapshot, true while served, false once closed', async () => {
+    const state = new StoreStateOwner();
+    const store = new SecretStore({
+      options: {} as ResolvedInfisicalOptions,
+      state,
+      scheduler: undefined,
+      session: undefined,
+      publisher: new RecordingPublisher().asPublisher,
+      validator: {} as ConfigValidator,
+      cache: undefined,
+      clock: new ManualClock(),
+      redactor: new SecretRedactor(),
+      logger: new RecordingLogger().asLogger,
+      where: 'the process environment',
+    });
+    await expect(store.refreshAfterChange()).resolves.toBe(false);
+    state.install(fresh);
+    await expect(store.refreshAfterChange()).resolves.toBe(true);
+    state.close();
+    await expect(store.refreshAfterChange()).resolves.toBe(false);
+  });
+
   it('refreshAfterChange answers like refresh (whether values are served)', async () => {
     const context: SecretStoreEnvironment = { clock: new ManualClock(), credentials: [], configService: undefined, configHost: undefined, env: {} };
     const { store } = await assembleSecretStore({ enabled: false }, context);
