@@ -4,6 +4,7 @@ import { ConfigValidator, type SourcedSecret } from '../../src/infisical/config/
 import type { CredentialDefinition } from '../../src/infisical/credentials/credential-rules.js';
 import { InfisicalConfigValidationError } from '../../src/infisical/errors/configuration.errors.js';
 import type { StandardSchemaV1 } from '../../src/infisical/interfaces/standard-schema.interface.js';
+import { failureOf } from '../support/deferred.js';
 
 const WHERE = 'Infisical environment "prod"';
 const TOKEN = { name: 'Token', keys: [{ key: 'TOKEN', pattern: /^tok_[a-z]{4}$/, expectation: 'must start with "tok_"', source: 'the token page' }] } as unknown as CredentialDefinition;
@@ -62,7 +63,8 @@ describe('ConfigValidator: a key reported by the schema and by a credential rule
       '~standard': { version: 1, vendor: 'test', validate: () => ({ issues: [{ message: 'too short', path: ['TOKEN'] }] }) },
     } as StandardSchemaV1;
     const v = new ConfigValidator(schema, [], [TOKEN], WHERE);
-    const error = await v.validate({ secrets: secrets({ TOKEN: 'bad' }), secretsSource: 'infisical', env: {} }).catch((e: unknown) => e as InfisicalConfigValidationError);
+    const error = await failureOf<InfisicalConfigValidationError>(v.validate({ secrets: secrets({ TOKEN: 'bad' }), secretsSource: 'infisical', env: {} }));
+    expect(error).toBeInstanceOf(InfisicalConfigValidationError);
     expect(error.issues).toHaveLength(1);
     expect(error.issues[0]!.messages).toEqual(['too short', 'TOKEN must start with "tok_"']);
     expect(error.issues[0]!.fix).toMatch(/\(get the correct Token value from the token page\)$/);
