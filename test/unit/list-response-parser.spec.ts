@@ -166,3 +166,12 @@ describe('parseListResponse: each malformed answer says what is wrong', () => {
     expect(() => parseListResponse(body, FOLDER)).toThrow(new MalformedAnswerError(message));
   });
 });
+
+describe('MalformedAnswerError', () => {
+  it('is named for what it is in stack traces and logs, and carries the problem', () => {
+    const error = new MalformedAnswerError('secrets is not an array');
+    expect(error.name).toBe('MalformedAnswerError');
+    expect(String(error)).toBe('MalformedAnswerError: secrets is not an array');
+    expect(error.problem).toBe('secrets is not an array');
+  });
+});
