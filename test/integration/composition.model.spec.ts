@@ -7,8 +7,7 @@
  * A shorter run than the unit one (50 sequences; MODEL_RUNS overrides it), random seed, replayable with
  * MODEL_SEED=<seed> MODEL_PATH=<path>.
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { GeminiCredentials, InfisicalModule, type SecretRef } from '../../src/infisical/index.js';
 import { INFISICAL_WEBHOOK } from '../../src/infisical/infisical.constants.js';
@@ -18,24 +17,13 @@ import { startInfisicalApp } from '../support/infisical-app.js';
 import { LogCapture } from '../support/log-capture.js';
 import type { ManualClock } from '../support/manual-clock.js';
 import { commands, setups } from '../support/model/composition.commands.js';
-import { GEMINI, type Setup } from '../support/model/composition.model.js';
-import { runParameters, sequenceAgainst } from '../support/model/composition.run.js';
-import { clearWorld, CompositionSystem, driveUntilSettled, moduleOptions, paymentsConfig } from '../support/model/composition.system.js';
+import type { Setup } from '../support/model/composition.model.js';
+import { isolateModelWorld, runParameters, sequenceAgainst } from '../support/model/composition.run.js';
+import { CompositionSystem, driveUntilSettled, moduleOptions, paymentsConfig } from '../support/model/composition.system.js';
 import type { ModelInfisical } from '../support/model/model-infisical.fake.js';
 
 const parameters = runParameters(50);
-let savedGemini: string | undefined;
-
-beforeAll(() => {
-  Logger.overrideLogger(new LogCapture(false));
-  savedGemini = process.env[GEMINI];
-});
-
-afterAll(() => {
-  Logger.overrideLogger(new ConsoleLogger());
-  clearWorld();
-  if (savedGemini !== undefined) process.env[GEMINI] = savedGemini;
-});
+isolateModelWorld();
 
 /** Boots the Nest app of one setup; the views are the providers it injects. */
 async function startApp(setup: Setup, infisical: ModelInfisical, clock: ManualClock): Promise<CompositionSystem> {

@@ -7,28 +7,14 @@
  * amount of work and explores new sequences on every run; a failure prints fast-check's `seed` and `path` and the
  * shrunk command sequence. Replay it exactly with MODEL_SEED=<seed> MODEL_PATH=<path>.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { commands, setups } from '../support/model/composition.commands.js';
-import { GEMINI } from '../support/model/composition.model.js';
-import { runParameters, sequenceAgainst } from '../support/model/composition.run.js';
-import { clearWorld, CompositionSystem } from '../support/model/composition.system.js';
-import { LogCapture } from '../support/log-capture.js';
+import { isolateModelWorld, runParameters, sequenceAgainst } from '../support/model/composition.run.js';
+import { CompositionSystem } from '../support/model/composition.system.js';
 
 const parameters = runParameters(1000);
-let savedGemini: string | undefined;
-
-beforeAll(() => {
-  Logger.overrideLogger(new LogCapture(false));
-  savedGemini = process.env[GEMINI];
-});
-
-afterAll(() => {
-  Logger.overrideLogger(new ConsoleLogger());
-  clearWorld();
-  if (savedGemini !== undefined) process.env[GEMINI] = savedGemini;
-});
+isolateModelWorld();
 
 describe('composition model: merge rule and refresh policy against the real store', () => {
   it(`${parameters.numRuns} random sequences: every view equals the model after every step, within 60 s`, async () => {

@@ -2,10 +2,13 @@
  * One property run of the model-based test: prepares the world of a setup, boots the system (the model decides
  * whether start-up must be refused), then runs the command sequence with `fc.asyncModelRun`.
  */
+import { afterAll, beforeAll } from '@jest/globals';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import fc from 'fast-check';
+import { LogCapture } from '../log-capture.js';
 import { ManualClock } from '../manual-clock.js';
 import { CompositionModel, checkViews } from './composition.commands.js';
-import type { Setup } from './composition.model.js';
+import { GEMINI, type Setup } from './composition.model.js';
 import { clearWorld, type CompositionSystem, prepareWorld } from './composition.system.js';
 import { ModelInfisical } from './model-infisical.fake.js';
 
@@ -51,4 +54,21 @@ export function runParameters(defaultRuns: number): fc.Parameters<unknown> {
   if (process.env.MUTATION_TESTS !== undefined && process.env.MODEL_SEED === undefined) return { numRuns: MUTATION_RUNS, seed: MUTATION_SEED };
   const numRuns = Number(process.env.MODEL_RUNS ?? defaultRuns);
   return process.env.MODEL_SEED === undefined ? { numRuns } : { numRuns, seed: Number(process.env.MODEL_SEED), path: process.env.MODEL_PATH };
+}
+
+/**
+ * Keeps a model spec's world to itself: Nest's logger captured while it runs, and afterwards the logger back, the
+ * world cleared and the operator's Gemini variable as it was before.
+ */
+export function isolateModelWorld(): void {
+  let savedGemini: string | undefined;
+  beforeAll(() => {
+    Logger.overrideLogger(new LogCapture(false));
+    savedGemini = process.env[GEMINI];
+  });
+  afterAll(() => {
+    Logger.overrideLogger(new ConsoleLogger());
+    clearWorld();
+    if (savedGemini !== undefined) process.env[GEMINI] = savedGemini;
+  });
 }
