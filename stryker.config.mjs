@@ -69,11 +69,11 @@ export default {
   thresholds: { high: 90, low: 85, break: 85 },
   concurrency: 2,
   maxTestRunnerReuse: 40,
-  // Unit tests run in well under a second, so a mutant that takes 5 s more than the unit run is almost always stuck (a
+  // Unit tests run in well under a second, so a mutant that takes 2.5 s more than the unit run is almost always stuck (a
   // loop that no longer ends) or slow to report a failure; on a loaded machine a slow run of an unchanged-behaviour
   // mutant can time out too, which is why the README gives the share killed outright beside the score. The full suite
   // needs more room.
-  timeoutMS: UNIT_ONLY ? 5000 : 20000,
+  timeoutMS: UNIT_ONLY ? 2500 : 20000,
   // event-recorder writes every tested mutant at once, so an interrupted long run still leaves its results.
   reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
   eventReporter: { baseDir: `${REPORT_DIR}/events` },
