@@ -8,11 +8,16 @@ export type {
   RateLimitConfig,
   RequestLogEntry,
   SeedClientSecret,
+  SeedDynamicSecret,
   SeedFile,
   SeedIdentity,
   SeedProject,
   SeedSecret,
+  SqlDatabaseProviderInputs,
 } from './seed.types.js';
+export type { DynamicSecretsService, LeaseScope } from './dynamic-secrets.service.js';
+export type { LeaseSummary } from './dynamic-secret.records.js';
+export { POSTGRES_DEFAULT_STATEMENTS } from './sql-lease-provider.js';
 export type { TokenResponse } from './auth-service.js';
 export { MAX_IDENTITY_ACCESS_TOKEN_TTL } from './auth-service.js';
 export { HIDDEN_VALUE_MASK } from './secret-shapes.js';

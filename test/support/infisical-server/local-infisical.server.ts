@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 import { AuthService, type TokenResponse } from './auth-service.js';
+import { DynamicSecretsService } from './dynamic-secrets.service.js';
 import {
   defaultErrorMessage,
   defaultErrorName,
@@ -28,6 +29,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { Router } from './router.js';
 import { createAdminRouter, handleAdminRequest } from './routes/admin.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerDynamicSecretRoutes } from './routes/dynamic-secrets.routes.js';
 import { registerProjectRoutes } from './routes/project.routes.js';
 import { registerSecretsRoutes } from './routes/secrets.routes.js';
 import { registerStatusRoutes } from './routes/status.routes.js';
@@ -49,6 +51,7 @@ export class LocalInfisicalServer {
   private readonly store: InfisicalStore;
   private readonly auth: AuthService;
   private readonly keyless: KeylessAuthService;
+  private readonly dynamic: DynamicSecretsService;
   private readonly faults = new FaultManager();
   private readonly rateLimiter: RateLimiter;
   private readonly router = new Router();
@@ -77,12 +80,17 @@ export class LocalInfisicalServer {
     this.auth = new AuthService(this.store, seed.authSecret ?? randomBytes(32).toString('hex'), clock);
     this.keyless = new KeylessAuthService(this.store, this.auth, clock);
     this.rateLimiter = new RateLimiter(clock, options.rateLimit);
+    this.dynamic = new DynamicSecretsService(this.store, clock, options.leaseSweepIntervalMs ?? 1000);
+    for (const project of seed.projects ?? []) {
+      for (const dynamicSecret of project.dynamicSecrets ?? []) this.dynamic.add(project.id, dynamicSecret);
+    }
     const deps = { store: this.store, auth: this.auth, now: clock };
     registerStatusRoutes(this.router, deps);
     registerAuthRoutes(this.router, deps);
     registerKeylessRoutes(this.router, this.keyless);
     registerSecretsRoutes(this.router, deps);
     registerProjectRoutes(this.router, deps);
+    registerDynamicSecretRoutes(this.router, this.dynamic);
     this.adminRouter = createAdminRouter(this);
 
     this.http = createServer((req, res) => {
@@ -120,10 +128,13 @@ export class LocalInfisicalServer {
     return this.address.port;
   }
 
-  /** Closes the listener and destroys every open socket (idle keep-alive and hung ones too). */
+  /**
+   * Closes the listener and destroys every open socket (idle keep-alive and hung ones too), then stops the lease sweep
+   * and waits for the lease operation in flight (close the server before the PostgreSQL it talks to).
+   */
   close(): Promise<void> {
     if (!this.closePromise) {
-      this.closePromise = new Promise<void>((resolve) => {
+      const listenerClosed = new Promise<void>((resolve) => {
         for (const timer of this.timers) clearTimeout(timer);
         this.timers.clear();
         this.faults.releaseAll();
@@ -131,6 +142,7 @@ export class LocalInfisicalServer {
         this.http.closeAllConnections();
         for (const socket of this.sockets) socket.destroy();
       });
+      this.closePromise = listenerClosed.then(() => this.dynamic.close());
     }
     return this.closePromise;
   }
@@ -163,6 +175,14 @@ export class LocalInfisicalServer {
 
   createFolder(f: { projectId: string; environment: string; path: string }): void {
     this.store.createFolder(f);
+  }
+
+  /**
+   * Dynamic secrets and leases: `add(projectId, seed)`, `remove({projectId, environment, path?, name})`, `leases()`
+   * (no credentials), `sweep()` (revoke what expired on the server clock, e.g. after `advanceTime`).
+   */
+  get dynamicSecrets(): DynamicSecretsService {
+    return this.dynamic;
   }
 
   // ---------------------------------------------------------------- identities admin
@@ -392,7 +412,10 @@ export class LocalInfisicalServer {
     if (!match) throw routeNotFound(ctx.method, ctx.pathname);
     ctx.params = match.params;
     if (match.route.auth && !ctx.identity) throw unauthorized('Token missing');
-    if (match.route.rateLimited) Object.assign(ctx.extraHeaders, this.rateLimiter.hit(ctx.ip));
+    if (match.route.rateLimited) {
+      const key = match.route.rateBucket ? `${match.route.rateBucket}:${ctx.ip}` : ctx.ip;
+      Object.assign(ctx.extraHeaders, this.rateLimiter.hit(key));
+    }
     await match.route.handler(ctx);
   }
 }

@@ -10,6 +10,11 @@ export interface RouteOptions {
   auth?: boolean;
   /** Subject to the rate limiter. Default true. */
   rateLimited?: boolean;
+  /**
+   * Counted in its own per-IP window of the rate limiter (same limit), like Infisical's `writeLimit` routes.
+   * Default: the shared window.
+   */
+  rateBucket?: 'write';
 }
 
 export interface Route {
@@ -18,6 +23,7 @@ export interface Route {
   handler: RouteHandler;
   auth: boolean;
   rateLimited: boolean;
+  rateBucket: 'write' | undefined;
 }
 
 export interface RouteMatch {
@@ -35,6 +41,7 @@ export class Router {
       handler,
       auth: options.auth ?? true,
       rateLimited: options.rateLimited ?? true,
+      rateBucket: options.rateBucket,
     });
     return this;
   }

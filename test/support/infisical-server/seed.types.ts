@@ -24,6 +24,39 @@ export interface SeedProject {
   secrets: SeedSecret[];
   /** Ordered by position (first entry = position 1) per importing folder. */
   imports?: { environment: string; path?: string; fromEnvironment: string; fromPath?: string }[];
+  /** Dynamic secrets (Infisical's `sql-database` provider on PostgreSQL); their folders are created implicitly. */
+  dynamicSecrets?: SeedDynamicSecret[];
+}
+
+/**
+ * Inputs of Infisical's `sql-database` provider, PostgreSQL only: where and as whom the server runs the statements
+ * (an admin role), and the statements. `host` may be a unix-socket directory. Statements default to Infisical's
+ * PostgreSQL defaults (privileges on all tables of schema `public`); placeholders `{{username}}`, `{{password}}`,
+ * `{{expiration}}` (ISO expiry), `{{database}}`.
+ */
+export interface SqlDatabaseProviderInputs {
+  client: 'postgres';
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  password?: string;
+  creationStatement?: string;
+  renewStatement?: string;
+  revocationStatement?: string;
+}
+
+export interface SeedDynamicSecret {
+  environment: string;
+  /** Folder path, default '/'. */
+  path?: string;
+  /** Stored lower-case (Infisical lower-cases the name a lease asks for). */
+  name: string;
+  /** ms-style TTL of a lease taken without `ttl`, e.g. "10s" or "1h" (the seed may go below Infisical's "1m"). */
+  defaultTTL: string;
+  /** ms-style cap on a lease's life from its creation; absent/null = none. */
+  maxTTL?: string | null;
+  provider: { type: 'sql-database'; inputs: SqlDatabaseProviderInputs };
 }
 
 export interface SeedSecret {
@@ -124,4 +157,10 @@ export interface LocalInfisicalServerOptions {
   rateLimit?: RateLimitConfig | null;
   /** If set, the HTTP admin surface (/__admin/*) requires header `x-admin-token`. */
   adminToken?: string;
+  /**
+   * How often (real ms) expired dynamic-secret leases are revoked in the background, like Infisical's revocation
+   * queue (polls every second). Expiry is judged on the server clock; every lease route also revokes what is due
+   * before it answers. 0 = no background sweep. Default 1000.
+   */
+  leaseSweepIntervalMs?: number;
 }

@@ -35,6 +35,18 @@ function invalidEnum(path: string, options: string[], value: string): Validation
   };
 }
 
+function tooSmall(path: string): ValidationIssue {
+  return {
+    code: 'too_small',
+    minimum: 1,
+    type: 'string',
+    inclusive: true,
+    exact: false,
+    message: 'String must contain at least 1 character(s)',
+    path: [path],
+  };
+}
+
 /** Collects issues for one request part; `done()` throws 422 if there were any. */
 export class Validator {
   private readonly issues: ValidationIssue[] = [];
@@ -102,6 +114,45 @@ export class Validator {
       return undefined;
     }
     return n;
+  }
+
+  /** `z.string().min(1)` (not trimmed): a missing or non-string value is invalid_type, '' is too_small. */
+  nonEmptyString(name: string): string {
+    const value = this.source[name];
+    if (typeof value !== 'string') {
+      this.issues.push(invalidType(name, 'string', value));
+      return '';
+    }
+    if (value.length === 0) this.issues.push(tooSmall(name));
+    return value;
+  }
+
+  /** `z.string().min(1).trim().default(...)`: undefined when absent, trimmed otherwise. */
+  optionalNonEmptyString(name: string): string | undefined {
+    const value = this.source[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') {
+      this.issues.push(invalidType(name, 'string', value));
+      return undefined;
+    }
+    if (value.length === 0) this.issues.push(tooSmall(name));
+    return value.trim();
+  }
+
+  /** `z.boolean().default(...)`. */
+  booleanValue(name: string, defaultValue: boolean): boolean {
+    const value = this.source[name];
+    if (value === undefined) return defaultValue;
+    if (typeof value !== 'boolean') {
+      this.issues.push(invalidType(name, 'boolean', value));
+      return defaultValue;
+    }
+    return value;
+  }
+
+  /** A `superRefine` issue (`code: 'custom'`) on one field, in field order with the others. */
+  custom(name: string, message: string): void {
+    this.issues.push({ code: 'custom', message, path: [name] });
   }
 
   done(): void {

@@ -7,7 +7,7 @@ import { HttpError } from '../errors.js';
 import type { RequestContext } from '../http-context.js';
 import type { LocalInfisicalServer } from '../local-infisical.server.js';
 import { Router } from '../router.js';
-import type { Fault, RateLimitConfig } from '../seed.types.js';
+import type { Fault, RateLimitConfig, SeedDynamicSecret } from '../seed.types.js';
 import { AdminInputError } from '../store.js';
 import type { KeylessConfig, KeylessMethod } from '../keyless-auth.service.js';
 
@@ -89,6 +89,23 @@ export function createAdminRouter(server: LocalInfisicalServer): Router {
     server.createFolder({ projectId: str(body, 'projectId'), environment: str(body, 'environment'), path: str(body, 'path') });
     ok(ctx);
   });
+
+  router.add('POST', '/__admin/dynamic-secrets', async (ctx) => {
+    const { projectId, ...definition } = await objectBody(ctx);
+    if (typeof projectId !== 'string') throw adminError(400, "'projectId' must be a non-empty string");
+    ok(ctx, { dynamicSecret: server.dynamicSecrets.add(projectId, definition as unknown as SeedDynamicSecret) });
+  });
+
+  router.add('DELETE', '/__admin/dynamic-secrets', async (ctx) => {
+    const body = await objectBody(ctx);
+    const path = optStr(body, 'path');
+    await server.dynamicSecrets.remove({ projectId: str(body, 'projectId'), environment: str(body, 'environment'), name: str(body, 'name'), ...(path ? { path } : {}) });
+    ok(ctx);
+  });
+
+  router.add('GET', '/__admin/dynamic-secrets/leases', (ctx) => ok(ctx, { leases: server.dynamicSecrets.leases() }));
+
+  router.add('POST', '/__admin/dynamic-secrets/sweep', async (ctx) => ok(ctx, { revoked: await server.dynamicSecrets.sweep() }));
 
   router.add('GET', '/__admin/faults', (ctx) => ok(ctx, { faults: server.listFaults() }));
 
