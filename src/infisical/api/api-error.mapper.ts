@@ -12,7 +12,7 @@ import type { HttpFailure } from './http-request.js';
 import { retryAfterFromMessage } from './retry-after.js';
 
 /** The calls the module makes; each names itself in errors. */
-export type ApiOperation = 'login' | 'renew' | 'revoke' | 'list' | 'project' | 'folders' | 'status';
+export type ApiOperation = 'login' | 'renew' | 'revoke' | 'list' | 'project' | 'folders' | 'status' | 'lease-create' | 'lease-renew' | 'lease-revoke' | 'lease-get';
 
 /** An answer with a status other than 2xx, as the client received it. */
 export interface ApiErrorAnswer {

@@ -5,7 +5,7 @@ import type { HttpTransport, TransportResponse } from './http-transport.interfac
 
 /** One HTTP attempt as the API client describes it. */
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   /** Sent as JSON. */

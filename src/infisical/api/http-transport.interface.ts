@@ -5,7 +5,7 @@
 
 /** One request as a transport sends it: headers final, body already serialised, redirects never followed. */
 export interface TransportRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body: string | undefined;
