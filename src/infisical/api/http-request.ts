@@ -102,7 +102,9 @@ async function attempt(request: HttpRequest, settings: HttpSettings, signal: Abo
   }
   const bytes = await readBody(response, settings.maxBytes);
   if (request.text) return { status: response.status, headers: response.headers, body: undefined, bodyProblem: undefined, text: Buffer.from(bytes).toString('utf8') };
-  const parsed = parseJsonBody(bytes, settings.maxJsonDepth);
+  const reading = parseJsonBody(bytes, settings.maxJsonDepth);
+  // a large body is parsed in steps (a promise); a small one at once, without an extra turn
+  const parsed = reading instanceof Promise ? await reading : reading;
   if (!parsed.ok && parsed.problem === 'too-deep') {
     throw new HttpFailure('too-deep', `an HTTP ${response.status} answer nested deeper than ${settings.maxJsonDepth} levels`);
   }

@@ -1,3 +1,5 @@
+import { JSON_STEPS, parseJsonLayout, scanJsonLayout, type JsonSteps } from './json-steps.parser.js';
+
 /** Why a body could not be used as JSON. */
 export type JsonBodyProblem = 'empty' | 'not-json' | 'too-deep';
 
@@ -34,12 +36,34 @@ export function jsonDepthExceeds(bytes: Uint8Array, limit: number): boolean {
   return false;
 }
 
-/** Parses a response body as JSON, refusing bodies nested deeper than `maxDepth`. @internal */
-export function parseJsonBody(bytes: Uint8Array, maxDepth: number): JsonBody {
+/**
+ * Parses a response body as JSON, refusing bodies nested deeper than `maxDepth`. A body larger than
+ * `steps.bytesPerStep` (a list answer of thousands of secrets) is scanned and parsed in steps with the event loop
+ * turning in between (see json-steps.parser.ts): same result, a promise of it.
+ * @internal
+ */
+export function parseJsonBody(bytes: Uint8Array, maxDepth: number, steps: JsonSteps = JSON_STEPS): JsonBody | Promise<JsonBody> {
   if (bytes.byteLength === 0) return { ok: false, problem: 'empty' };
+  if (bytes.byteLength > steps.bytesPerStep) return parseLargeJsonBody(bytes, maxDepth, steps);
   if (jsonDepthExceeds(bytes, maxDepth)) return { ok: false, problem: 'too-deep' };
+  return parseWhole(bytes);
+}
+
+function parseWhole(bytes: Uint8Array): JsonBody {
   try {
     return { ok: true, value: JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) };
+  } catch {
+    return { ok: false, problem: 'not-json' };
+  }
+}
+
+async function parseLargeJsonBody(bytes: Uint8Array, maxDepth: number, steps: JsonSteps): Promise<JsonBody> {
+  const layout = await scanJsonLayout(bytes, maxDepth, steps);
+  if (layout.tooDeep) return { ok: false, problem: 'too-deep' };
+  await steps.pause();
+  if (!layout.members) return parseWhole(bytes);
+  try {
+    return { ok: true, value: await parseJsonLayout(bytes, layout.members, steps) };
   } catch {
     return { ok: false, problem: 'not-json' };
   }
