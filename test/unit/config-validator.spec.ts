@@ -442,3 +442,40 @@ describe('ConfigValidator: what the result holds', () => {
     }
   });
 });
+
+describe('ConfigValidator.validate in stages (a large refresh)', () => {
+  const input = () => ({
+    secrets: secrets({ DATABASE_URL: 'postgres://infisical', GEMINI_API_KEY: GOOD_GEMINI, EXTRA: 'x' }),
+    secretsSource: 'infisical' as const,
+    env: { GREETING: 'hi', PORT: '8080' },
+  });
+
+  it('lets the event loop turn between its stages and gives the same result as without pauses', async () => {
+    let pauses = 0;
+    const staged = await new ConfigValidator(Schema, [], [], where).validate(input(), async () => void pauses++);
+    const whole = await new ConfigValidator(Schema, [], [], where).validate(input());
+    expect(pauses).toBe(3);
+    expect(staged).toEqual(whole);
+    expect(staged.values.PORT).toBe(8080);
+  });
+
+  it('refuses a bad value after pausing as it would without pausing', async () => {
+    let pauses = 0;
+    const error = await issuesOf(
+      new ConfigValidator(Schema, [], [], where).validate({ ...input(), secrets: secrets({ DATABASE_URL: 'postgres://x', GEMINI_API_KEY: 'AIza-short' }) }, async () => void pauses++),
+    );
+    expect(error.issues.map((issue) => issue.key)).toEqual(['GEMINI_API_KEY']);
+    expect(pauses).toBe(2);
+  });
+
+  it('validates by the rules in force when it starts: a key required during a pause is left to the next validation', async () => {
+    const validator = new ConfigValidator(Schema, [], [], where);
+    const env = { GREETING: 'hi', LATE_KEY: 'from-operator' };
+    const result = await validator.validate({ ...input(), env }, async () => validator.require(['LATE_KEY'], 'required by a late feature'));
+    expect(result.values.LATE_KEY).toBeUndefined();
+    expect(Object.keys(result.keys)).not.toContain('LATE_KEY');
+    const next = await validator.validate({ ...input(), env });
+    expect(next.values.LATE_KEY).toBe('from-operator');
+    expect(next.keys.LATE_KEY).toEqual({ source: 'env' });
+  });
+});

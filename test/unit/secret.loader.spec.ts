@@ -222,6 +222,66 @@ describe('SecretLoader.load', () => {
   });
 });
 
+describe('SecretLoader: a large answer in steps', () => {
+  /** A harness whose steps hold `keysPerStep` keys and whose validator and redactor record the order of the work. */
+  function stepped(keysPerStep: number) {
+    const events: string[] = [];
+    const validator = new ConfigValidator(undefined, [], [], 'Infisical environment "prod"');
+    const validate = validator.validate.bind(validator);
+    const h = harness({
+      steps: { keysPerStep, pause: async () => void events.push('pause') },
+      validator: {
+        validate: async (input, pause) => {
+          events.push(pause ? 'validate (in stages)' : 'validate (at once)');
+          const config = await validate(input, pause);
+          events.push('validated');
+          return config;
+        },
+      },
+    });
+    const replace = h.redactor.replace.bind(h.redactor);
+    h.redactor.replace = (group, values) => {
+      events.push('mask');
+      replace(group, values);
+    };
+    return { ...h, events };
+  }
+
+  it('an answer of more keys than one step: the loop turns after the lists, between reading and validating, in the validation and before the snapshot', async () => {
+    const h = stepped(2);
+    h.api.lists = listOf({ A: 'alpha-value', B: 'bravo-value', C: 'charlie-value' });
+    const snapshot = await h.loader.load(h.signal, { diagnose: false });
+    expect(h.events).toEqual(['pause', 'mask', 'pause', 'validate (in stages)', 'pause', 'pause', 'pause', 'validated', 'pause']);
+    expect(snapshot.values).toEqual({ A: 'alpha-value', B: 'bravo-value', C: 'charlie-value' });
+  });
+
+  it('an answer that fits one step is validated at once, without a pause', async () => {
+    const h = stepped(3);
+    h.api.lists = listOf({ A: 'alpha-value', B: 'bravo-value', C: 'charlie-value' });
+    await h.loader.load(h.signal, { diagnose: false });
+    expect(h.events).toEqual(['mask', 'validate (at once)', 'validated']);
+  });
+
+  it('a kept answer (last-known-good file, fleet snapshot) of many keys is validated in steps too', async () => {
+    const h = stepped(1);
+    const snapshot = await h.loader.fromAnswer([{ key: 'A', value: 'alpha-value', version: 1 }, { key: 'B', value: 'bravo-value', version: 2 }], 'cache', 5);
+    expect(h.events[0]).toBe('pause');
+    expect(h.events).toContain('validate (in stages)');
+    expect(snapshot.keys.B).toEqual({ source: 'cache', version: 2 });
+  });
+
+  it('without steps given, pauses with setImmediate above 2,000 keys', async () => {
+    const h = harness();
+    h.api.lists = listOf(Object.fromEntries(Array.from({ length: 2_001 }, (_, i) => [`K${i}`, `value-${i}`])));
+    let turned = false;
+    const loading = h.loader.load(h.signal, { diagnose: false });
+    setImmediate(() => (turned = true));
+    const snapshot = await loading;
+    expect(turned).toBe(true);
+    expect(snapshot.size).toBe(2_001);
+  });
+});
+
 describe('SecretLoader.fromAnswer', () => {
   it('validates a kept answer like a fresh one, with its source and time, without asking Infisical', async () => {
     const h = harness({ required: ['A'] });

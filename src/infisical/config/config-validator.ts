@@ -92,7 +92,12 @@ export class ConfigValidator {
     return { values: merged.raw, keys: merged.keys };
   }
 
-  async validate(input: ValidationInput): Promise<ValidatedConfig> {
+  /**
+   * Merges and validates the whole configuration (throws naming every key that breaks a rule). With `pause` (a large
+   * refresh) the event loop turns between the stages: merge, values kept, schema, sources; same result, by the rules
+   * in force when it starts.
+   */
+  async validate(input: ValidationInput, pause?: () => Promise<void>): Promise<ValidatedConfig> {
     const { secrets, secretsSource, env } = input;
     const standard = this.schema && isStandardSchema(this.schema) ? this.schema : undefined;
     const merged = mergeConfig({
@@ -107,10 +112,12 @@ export class ConfigValidator {
     const { raw } = merged;
     const issues = new Issues(merged, this.where);
     const keys: Record<string, KeyInfo> = Object.create(null);
+    if (pause) await pause();
 
     // Infisical's keys and the declared ones; the schema's output (typed values, defaults) on top.
     let values: Record<string, unknown> = Object.create(null);
     for (const key of Object.keys(raw)) if (secrets?.has(key) || this.declaredKeys.has(key) || !standard) values[key] = raw[key];
+    if (pause) await pause();
     if (standard) {
       const result = await standard['~standard'].validate(raw);
       if (result.issues) {
@@ -143,6 +150,7 @@ export class ConfigValidator {
     }
     issues.add(merged.issues);
     issues.throwIfAny();
+    if (pause) await pause();
 
     for (const key of Object.keys(values)) keys[key] = merged.keys[key] ?? { source: 'default' };
     return { values, keys };

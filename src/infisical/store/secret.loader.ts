@@ -13,7 +13,7 @@ import type { ResolvedSource } from '../options/resolved-options.interface.js';
 import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import { sanitizeServerText } from '../redaction/server-text.js';
 import { SecretSnapshot, type AnswerSecret } from './secret-snapshot.js';
-import { EVENT_LOOP_STEPS } from './work-steps.js';
+import { EVENT_LOOP_STEPS, type WorkSteps } from './work-steps.js';
 
 export interface SecretLoaderDependencies {
   api: Pick<InfisicalApi, 'listSecrets' | 'getProject' | 'listFolders'>;
@@ -29,6 +29,8 @@ export interface SecretLoaderDependencies {
   current: () => SecretSnapshot | undefined;
   /** Reports something worth a look in an answer (a duplicate key), by name only. */
   warn: (message: string) => void;
+  /** How a large answer's validation is split (default: 2,000 keys per step, `setImmediate` between steps). */
+  steps?: WorkSteps;
 }
 
 /**
@@ -45,8 +47,6 @@ export class SecretLoader {
     const { sources } = this.deps;
     const lists = await Promise.all(sources.map((source) => this.#list(source, signal, options.diagnose)));
     const answer = mergeSources(lists, sources, (message) => this.deps.warn(message));
-    // a large answer: the event loop turns between reading it and validating it (store/work-steps.ts)
-    if (answer.length > EVENT_LOOP_STEPS.keysPerStep) await EVENT_LOOP_STEPS.pause();
     try {
       return await this.#validate(answer, 'infisical', this.deps.clock.now());
     } catch (error) {
@@ -74,12 +74,22 @@ export class SecretLoader {
     }
   }
 
+  /**
+   * Validates `answer` into a snapshot. A large answer (more keys than one step) is worked through with the event
+   * loop turning between the stages — reading it, each stage of the validation, building the snapshot — so that a
+   * refresh of thousands of keys never holds the loop for all of them at once.
+   */
   async #validate(answer: readonly AnswerSecret[], source: 'infisical' | 'cache', confirmedAt: number): Promise<SecretSnapshot> {
+    const steps = this.deps.steps ?? EVENT_LOOP_STEPS;
+    const pause = answer.length > steps.keysPerStep ? () => steps.pause() : undefined;
+    if (pause) await pause();
     const current = this.deps.current();
     this.deps.redactor.replace('secrets', [...answer.map((s) => s.value), ...(current?.answer ?? []).map((s) => s.value)]);
     const secrets = new Map<string, SourcedSecret>(answer.map(({ key, ...rest }) => [key, rest]));
+    if (pause) await pause();
     const { env } = this.deps;
-    const config = await this.deps.validator.validate({ secrets, secretsSource: source, env: typeof env === 'function' ? env() : env });
+    const config = await this.deps.validator.validate({ secrets, secretsSource: source, env: typeof env === 'function' ? env() : env }, pause);
+    if (pause) await pause();
     return new SecretSnapshot(config, source, confirmedAt, answer);
   }
 }
