@@ -1,9 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { ConfigService } from '@nestjs/config';
-import type { ConfigValidator } from '../../src/infisical/config/config-validator.js';
+import { ConfigValidator } from '../../src/infisical/config/config-validator.js';
 import { ConfigPublisher } from '../../src/infisical/config/config.publisher.js';
 import { registerSecretsAs } from '../../src/infisical/config/register-secrets-as.js';
 import { SecretRef } from '../../src/infisical/credentials/secret-ref.js';
+import { InfisicalConfigValidationError } from '../../src/infisical/errors/configuration.errors.js';
 import type { ResolvedInfisicalOptions } from '../../src/infisical/options/resolved-options.interface.js';
 import { SecretRedactor } from '../../src/infisical/redaction/secret-redactor.js';
 import type { RefreshScheduler } from '../../src/infisical/store/refresh.scheduler.js';
@@ -11,6 +12,7 @@ import type { SecretSnapshot } from '../../src/infisical/store/secret-snapshot.j
 import { SecretStore } from '../../src/infisical/store/secret-store.js';
 import { StoreStateOwner } from '../../src/infisical/store/store-state.js';
 import { DEFAULT_KEYS_PER_STEP, EVENT_LOOP_STEPS, type WorkSteps } from '../../src/infisical/store/work-steps.js';
+import { failureOf } from '../support/deferred.js';
 import { snapshotOf } from '../support/fakes/secret-snapshot.fake.js';
 import { RecordingLogger } from '../support/fakes/store-logger.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -37,7 +39,7 @@ function values(count: number, tag: string): Record<string, string> {
 }
 
 /** A store with the real publisher, `ConfigService`, redactor and namespaces; only the scheduler and cache are absent. */
-function setup(steps?: WorkSteps) {
+function setup(steps?: WorkSteps, rules: { validator?: ConfigValidator; operatorEnv?: () => NodeJS.ProcessEnv } = {}) {
   const host: Record<string, unknown> = {};
   const config = new ConfigService(host);
   const logger = new RecordingLogger();
@@ -50,7 +52,8 @@ function setup(steps?: WorkSteps) {
     scheduler: undefined as RefreshScheduler | undefined,
     session: undefined,
     publisher,
-    validator: { require: jest.fn(), check: jest.fn() } as unknown as ConfigValidator,
+    validator: rules.validator ?? ({ require: jest.fn(), check: jest.fn() } as unknown as ConfigValidator),
+    ...(rules.operatorEnv ? { operatorEnv: rules.operatorEnv } : {}),
     cache: undefined,
     clock: new ManualClock(START),
     redactor,
@@ -218,5 +221,57 @@ describe('The switch itself: a changes$ subscriber never reads a half rotation',
     app.store.accept(snapshotOf(values(3, 'new'), 'infisical', START + 1, 2));
     const now = JSON.stringify(expected(values(3, 'new'), app.last));
     expect(order).toEqual(['KEY_0', 'KEY_1', 'KEY_2', 'db.first', 'db.last'].map((path) => `${path} ${now}`).concat('listener'));
+  });
+});
+
+describe('A key required while a large refresh is prepared (its candidate was validated before)', () => {
+  /** A store serving KEY_0..KEY_9 and LATE, with the real validator; a refresh under way that drops LATE. */
+  function refreshDroppingLate(operatorEnv: NodeJS.ProcessEnv) {
+    const validator = new ConfigValidator(undefined, [], [], 'Infisical environment "dev"');
+    const steps = recordingSteps(3, () => {
+      if (steps.pauses === 2) app.store.requireKeys(['LATE'], 'InfisicalModule.forFeature (@InjectSecret(\'LATE\'))');
+    });
+    const app = setup(steps, { validator, operatorEnv: () => operatorEnv });
+    app.store.install(snapshotOf({ ...values(10, 'old'), LATE: 'late-from-infisical' }, 'infisical', START));
+    const changes: string[][] = [];
+    app.store.onChange((keys) => changes.push([...keys].sort()));
+    app.state.refreshStarted(START + 1);
+    const accepting = app.store.accept(snapshotOf(values(10, 'new'), 'infisical', START + 1, 2));
+    return { ...app, accepting, changes };
+  }
+
+  it('is refused at the switch when nothing supplies the key: the last good values stay', async () => {
+    const app = refreshDroppingLate({});
+    const error = await failureOf<InfisicalConfigValidationError>(app.accepting!);
+    expect(error).toBeInstanceOf(InfisicalConfigValidationError);
+    expect(error.issues.map((issue) => [issue.key, issue.kind])).toEqual([['LATE', 'missing']]);
+    expect(app.store.get('LATE')).toBe('late-from-infisical');
+    expect(app.store.get('KEY_0')).toBe('old-value-0');
+    expect(app.changes).toEqual([]);
+  });
+
+  it("takes the operator's value when the environment supplies it, as a validation with the requirement would", async () => {
+    const app = refreshDroppingLate({ LATE: 'late-from-operator' });
+    await app.accepting;
+    expect(app.store.get('LATE')).toBe('late-from-operator');
+    expect(app.store.keyInfo().LATE).toEqual({ source: 'env' });
+    expect(app.config.get('LATE')).toBe('late-from-operator');
+    expect(app.store.get('KEY_0')).toBe('new-value-0');
+    expect(app.changes).toEqual([['LATE', ...Object.keys(values(10, 'x'))].sort()]);
+  });
+
+  it('leaves a changed-keys list without the key when the operator value is the one already served', async () => {
+    const validator = new ConfigValidator(undefined, [], [], 'Infisical environment "dev"');
+    const steps = recordingSteps(3, () => {
+      if (steps.pauses === 2) app.store.requireKeys(['LATE'], 'a namespace');
+    });
+    const app = setup(steps, { validator, operatorEnv: () => ({ LATE: 'late-from-operator' }) });
+    app.store.install(snapshotOf(values(10, 'old'), 'infisical', START));
+    const changes: string[][] = [];
+    app.store.onChange((keys) => changes.push([...keys].sort()));
+    app.state.refreshStarted(START + 1);
+    await app.store.accept(snapshotOf({ ...values(10, 'old'), KEY_3: 'new-value-3' }, 'infisical', START + 1, 2));
+    expect(app.store.get('LATE')).toBe('late-from-operator');
+    expect(changes).toEqual([['KEY_3']]);
   });
 });

@@ -8,9 +8,9 @@ import { computeStatus } from './health-status.js';
 import { SHUTDOWN_REVOKE_BUDGET_MS } from '../infisical.defaults.js';
 import type { InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
 import { ChangeFanout, type SecretChangeListener } from './change-fanout.js';
-import { SecretSnapshot } from './secret-snapshot.js';
+import type { SecretSnapshot } from './secret-snapshot.js';
 import type { SecretStoreParts } from './secret-store-parts.interface.js';
-import { EVENT_LOOP_STEPS, type WorkSteps } from './work-steps.js';
+import { SnapshotInstaller } from './snapshot.installer.js';
 
 export type { SecretChangeListener } from './change-fanout.js';
 export type { SecretStoreParts } from './secret-store-parts.interface.js';
@@ -31,11 +31,13 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
 
   readonly #namespaces: NamespaceRegistry;
   readonly #changes: ChangeFanout;
+  readonly #installer: SnapshotInstaller;
 
   constructor(parts: SecretStoreParts) {
     this.#parts = parts;
     this.#namespaces = new NamespaceRegistry(parts.publisher);
     this.#changes = new ChangeFanout(parts.publisher, this.#namespaces, parts.logger);
+    this.#installer = new SnapshotInstaller(parts, this.#changes, (snapshot) => this.#set(snapshot));
   }
 
   // ---------------------------------------------------------------------------------------------------- reads
@@ -123,20 +125,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
    * @internal
    */
   requireKeys(keys: readonly string[], requiredBy: string): void {
-    const { validator, state, operatorEnv } = this.#parts;
-    validator.require(keys, `required by ${requiredBy}`);
-    const snapshot = state.snapshot;
-    const secrets = new Map((snapshot?.answer ?? []).map(({ key, ...where }) => [key, where]));
-    // Only "missing" can be found here (the other rules were checked when the snapshot was accepted): the label of
-    // the snapshot's source is never shown. Every key without a value that passes the check has one in the verdict.
-    const verdict = validator.check(keys, { secrets, secretsSource: 'infisical', env: operatorEnv?.() ?? {} });
-    const added = keys.filter((key) => !this.has(key));
-    if (!snapshot || !added.length) return;
-    const values: Record<string, unknown> = Object.assign(Object.create(null), snapshot.values);
-    const info: Record<string, KeyInfo> = Object.assign(Object.create(null), snapshot.keys);
-    for (const key of added) [values[key], info[key]] = [verdict.values[key], verdict.keys[key]!];
-    this.#set(new SecretSnapshot({ values, keys: info }, snapshot.source, snapshot.confirmedAt, snapshot.answer));
-    this.#parts.publisher.publishChanges(added, this.#values);
+    this.#installer.require(keys, requiredBy);
   }
 
   /**
@@ -200,60 +189,21 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
    * @internal
    */
   install(snapshot: SecretSnapshot): void {
-    this.#set(snapshot);
-    this.#parts.publisher.publishInitial(snapshot.values);
-    this.#persist();
+    this.#installer.install(snapshot);
   }
 
   /**
-   * Installs a refreshed snapshot, prepared in steps and switched in one: the mask index and the comparison with
-   * the snapshot served are worked through at most `steps.keysPerStep` keys at a time, the event loop turning in
-   * between (reads meanwhile see only the snapshot served); then, in one synchronous step, the store, `ConfigService`
-   * and the namespaces switch to the new values, and only then are the changed keys logged by name, emitted on
-   * `changes$` and handed to the listeners. A snapshot that fits one step is installed at once (no promise to await).
+   * Installs a refreshed snapshot, prepared in steps and switched in one synchronous step (see
+   * {@link SnapshotInstaller.accept}). A snapshot that fits one step is installed at once (no promise to await).
    * @internal
    */
   accept(snapshot: SecretSnapshot): Promise<void> | undefined {
-    const { state, redactor } = this.#parts;
-    const steps = this.#parts.steps ?? EVENT_LOOP_STEPS;
-    const previous = state.snapshot;
-    const size = Math.max(snapshot.size, previous?.size ?? 0);
-    if (size + redactor.pending <= steps.keysPerStep) return void this.#switchTo(snapshot, snapshot.changedKeys(previous));
-    return this.#acceptInSteps(snapshot, previous, steps);
-  }
-
-  async #acceptInSteps(snapshot: SecretSnapshot, previous: SecretSnapshot | undefined, steps: WorkSteps): Promise<void> {
-    const { state, redactor } = this.#parts;
-    const pause = () => steps.pause();
-    await pause();
-    await redactor.catchUp(steps.keysPerStep, pause);
-    await pause();
-    let changed = await snapshot.changedKeysInSteps(previous, steps.keysPerStep, pause);
-    if (state.closed) return;
-    // another snapshot was installed meanwhile (a key required late): compare with that one instead
-    if (state.snapshot !== previous) changed = snapshot.changedKeys(state.snapshot);
-    this.#switchTo(snapshot, changed);
-  }
-
-  #switchTo(snapshot: SecretSnapshot, changed: ReadonlySet<string>): void {
-    this.#set(snapshot);
-    this.#persist();
-    if (changed.size > 0) this.#changes.announce(changed, snapshot);
+    return this.#installer.accept(snapshot);
   }
 
   #set(snapshot: SecretSnapshot): void {
     this.#parts.state.install(snapshot);
     this.#values = snapshot.values;
-  }
-
-  /** Writes the last-known-good file in the background after a good answer from Infisical. */
-  #persist(): void {
-    const { cache, state, clock, logger } = this.#parts;
-    const snapshot = state.snapshot;
-    if (!cache || !snapshot || snapshot.source !== 'infisical' || snapshot.confirmedAt === undefined) return;
-    cache.writeInBackground({ fetchedAt: snapshot.confirmedAt, secrets: [...snapshot.answer] }, clock.now(), (error) =>
-      logger.warn(`Could not write the last-known-good snapshot ${cache.path}: ${error.message}`),
-    );
   }
 
   // ------------------------------------------------------------------------------------------------ shutdown
