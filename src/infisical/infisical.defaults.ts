@@ -57,10 +57,19 @@ export const MASK_RETAINED_GENERATIONS = 3;
 
 /** Where the webhook receiver listens unless `webhook.path` says otherwise. @internal */
 export const DEFAULT_WEBHOOK_PATH = '/webhooks/infisical';
-/** A webhook whose signed timestamp is further than this from now is refused (replays within it are refused too). @internal */
+/**
+ * The webhook freshness window, ±5 min: a delivery whose signed timestamp (the body's `timestamp`) is further than
+ * this from now, either way, is refused; an accepted delivery is remembered until its timestamp leaves the window,
+ * so it is never accepted twice. @internal
+ */
 export const WEBHOOK_MAX_AGE_MS = 300_000;
-/** Largest webhook body read (Infisical's payloads are well under 1 KB). @internal */
+/** Largest webhook body read or verified (Infisical's payloads are well under 1 KB). @internal */
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
+/**
+ * Most webhook deliveries remembered at once (about 1.5 MB): with this many accepted within one window, further
+ * ones are refused until the oldest leave it (forgetting one early would let it be replayed). @internal
+ */
+export const WEBHOOK_REPLAY_CAPACITY = 10_000;
 /** Notices of a change (webhooks, fleet notices) start at most one refresh per this interval; later ones coalesce. @internal */
 export const CHANGE_REFRESH_MIN_INTERVAL_MS = 1000;
 
@@ -75,6 +84,8 @@ export const REDACTED = '[REDACTED]';
 
 /** Where a pod's service-account token is mounted (Kubernetes Auth). @internal */
 export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** Largest platform token file read (INFISICAL_JWT_FILE, the Kubernetes token): real JWTs are a few KB. @internal */
+export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 /** The GCP metadata server (Cloud Run, GCE, GKE); `GCE_METADATA_HOST` replaces it, as in Google's client libraries. @internal */
 export const DEFAULT_GCE_METADATA_HOST = 'metadata.google.internal';
 /** The ECS / EKS container credentials endpoint host used with `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`. @internal */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CHANGE_REFRESH_MIN_INTERVAL_MS, WEBHOOK_MAX_AGE_MS } from '../../src/infisical/infisical.defaults.js';
+import { CHANGE_REFRESH_MIN_INTERVAL_MS, MAX_WEBHOOK_BODY_BYTES, WEBHOOK_MAX_AGE_MS } from '../../src/infisical/infisical.defaults.js';
 import type { ResolvedSource } from '../../src/infisical/options/resolved-options.interface.js';
 import { attachWebhook } from '../../src/infisical/webhook/attach-webhook.js';
 import { WebhookHandler, type WebhookDelivery } from '../../src/infisical/webhook/webhook.handler.js';
@@ -12,9 +12,10 @@ const SECRET = 'whk-unit-4c1d9e7a2b5f8c3e6a0d';
 const SOURCES = [{ projectId: APP_PROJECT_ID, environment: 'dev', secretPath: '/', recursive: false }] as unknown as ResolvedSource[];
 const ACCEPTED = { status: 200, body: '{"received":true}' };
 const UNAUTHORIZED = { status: 401, body: 'Unauthorized' };
+const UNAVAILABLE = { status: 503, body: 'Service Unavailable' };
 
 /** Plain fakes: the outcomes counted, the lines logged, the refreshes asked for. */
-function setup(sources = SOURCES) {
+function setup(sources = SOURCES, replayCapacity?: number) {
   const clock = new ManualClock();
   const outcomes: string[] = [];
   const lines: Array<{ level: string; message: string }> = [];
@@ -27,6 +28,7 @@ function setup(sources = SOURCES) {
     metrics: { webhook: (outcome) => void outcomes.push(outcome) },
     logger: { write: (level, message) => void lines.push({ level, message }) },
     trigger: { request: () => (requests++, Promise.resolve(true)) },
+    replayCapacity,
   });
   const signed = (at = clock.now(), project: Parameters<typeof infisicalWebhook>[1] = {}, event?: string) => infisicalWebhook(at, project, SECRET, event);
   return { clock, handler, outcomes, lines, requests: () => requests, signed };
@@ -41,39 +43,76 @@ describe('WebhookHandler', () => {
     expect(lines).toEqual([{ level: 'debug', message: 'Infisical webhook: secrets.modified in environment "dev"; refreshing now.' }]);
   });
 
+  const t = (d: WebhookDelivery) => Number(/t=(\d+)/.exec(d.signature!)![1]);
   it.each([
-    ['no signature', (d: WebhookDelivery): WebhookDelivery => ({ ...d, signature: undefined }), 'missing'],
-    ['a malformed signature', (d: WebhookDelivery) => ({ ...d, signature: 'sha256=abc' }), 'malformed'],
-    ['another secret', (d: WebhookDelivery) => ({ ...d, signature: signWebhookBody(d.body, 'other-secret', Number(/t=(\d+)/.exec(d.signature!)![1])) }), 'mismatch'],
-    ['a body changed after signing', (d: WebhookDelivery) => ({ ...d, body: d.body.replace('"dev"', '"prod"') }), 'mismatch'],
-  ])('%s: 401 without detail, counted as rejected, the reason only in the debug log, nothing refreshed', (_name, tamper, problem) => {
+    ['no signature', (d: WebhookDelivery): WebhookDelivery => ({ ...d, signature: undefined }), 'no x-infisical-signature header'],
+    ['a malformed signature', (d: WebhookDelivery) => ({ ...d, signature: 'sha256=abc' }), 'the x-infisical-signature header is not "t=<ms>;<64 hex digits>"'],
+    ['another secret', (d: WebhookDelivery) => ({ ...d, signature: signWebhookBody(d.body, 'other-secret', t(d)) }), 'the signature does not match the body (webhook.secret / INFISICAL_WEBHOOK_SECRET must be the secret key of the project webhook)'],
+    ['a body changed after signing', (d: WebhookDelivery) => ({ ...d, body: d.body.replace('"dev"', '"prod"') }), 'the signature does not match the body (webhook.secret / INFISICAL_WEBHOOK_SECRET must be the secret key of the project webhook)'],
+    ['a body over MAX_WEBHOOK_BODY_BYTES', (d: WebhookDelivery) => {
+      const body = d.body.replace('"event"', `"pad":"${'x'.repeat(MAX_WEBHOOK_BODY_BYTES)}","event"`);
+      return { body, signature: signWebhookBody(body, SECRET, t(d)) };
+    }, `the body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes`],
+    ['a signed body without a timestamp', (d: WebhookDelivery) => {
+      const body = d.body.replace(/,"timestamp":\d+/, '');
+      return { body, signature: signWebhookBody(body, SECRET, t(d)) };
+    }, 'the signed body has no numeric "timestamp"'],
+    ['a header t that is not the signed timestamp', (d: WebhookDelivery) => ({ ...d, signature: d.signature!.replace(/t=\d+/, `t=${t(d) + 1}`) }), `the header's t differs from the signed body's "timestamp"`],
+  ])('%s: 401 without detail, counted as rejected, the reason only in the debug log, nothing refreshed', (_name, tamper, reason) => {
     const { handler, outcomes, lines, requests, signed } = setup();
     expect(handler.handle(tamper(signed()))).toEqual(UNAUTHORIZED);
     expect(requests()).toBe(0);
     expect(outcomes).toEqual(['rejected']);
-    expect(lines).toEqual([{ level: 'debug', message: `Infisical webhook refused (${problem} signature).` }]);
+    expect(lines).toEqual([{ level: 'debug', message: `Infisical webhook refused: ${reason}.` }]);
   });
 
-  it('a timestamp further than WEBHOOK_MAX_AGE_MS from now is refused as expired; at the limit it is accepted', () => {
+  it('a body of exactly MAX_WEBHOOK_BODY_BYTES is verified and accepted', () => {
+    const { clock, handler } = setup();
+    const base = infisicalWebhook(clock.now(), {}, SECRET).body;
+    const body = base.replace('"event"', `"pad":"${'x'.repeat(MAX_WEBHOOK_BODY_BYTES - base.length - 9)}","event"`);
+    expect(Buffer.byteLength(body)).toBe(MAX_WEBHOOK_BODY_BYTES);
+    expect(handler.handle({ body, signature: signWebhookBody(body, SECRET, clock.now()) })).toEqual(ACCEPTED);
+  });
+
+  it('a signed timestamp further than WEBHOOK_MAX_AGE_MS from now is refused as expired; at the limit it is accepted', () => {
     const { clock, handler, outcomes, lines, requests, signed } = setup();
     expect(handler.handle(signed(clock.now() - WEBHOOK_MAX_AGE_MS - 1))).toEqual(UNAUTHORIZED);
     expect(handler.handle(signed(clock.now() + WEBHOOK_MAX_AGE_MS + 1))).toEqual(UNAUTHORIZED);
-    expect(lines.map((l) => l.message)).toEqual(Array(2).fill('Infisical webhook refused (expired signature).'));
+    expect(lines.map((l) => l.message)).toEqual(Array(2).fill(`Infisical webhook refused: the signed timestamp is more than the freshness window away from this machine's clock (check its time).`));
     expect(handler.handle(signed(clock.now() - WEBHOOK_MAX_AGE_MS))).toEqual(ACCEPTED);
     expect(outcomes).toEqual(['rejected', 'rejected', 'refresh']);
     expect(requests()).toBe(1);
   });
 
-  it('the same delivery sent again within the window is refused as a replay and refreshes nothing more', () => {
+  it('a captured delivery is never accepted again: re-sent as it was, or with a fresh t, at +1 min, +5 min, +11 min', () => {
     const { clock, handler, outcomes, lines, requests, signed } = setup();
     const delivery = signed();
+    const sentAt = clock.now();
     expect(handler.handle(delivery)).toEqual(ACCEPTED);
-    clock.advance(WEBHOOK_MAX_AGE_MS);
-    expect(handler.handle(delivery)).toEqual(UNAUTHORIZED);
-    expect(handler.handle({ ...delivery, signature: delivery.signature.toUpperCase().replace('T=', 't=') })).toEqual(UNAUTHORIZED);
+    const replies: number[] = [];
+    for (const minutes of [1, 5, 11]) {
+      clock.advance(sentAt + minutes * 60_000 - clock.now());
+      replies.push(handler.handle(delivery).status);
+      replies.push(handler.handle({ ...delivery, signature: delivery.signature.replace(/t=\d+/, `t=${clock.now()}`) }).status);
+    }
+    expect(replies).toEqual([401, 401, 401, 401, 401, 401]);
     expect(requests()).toBe(1);
-    expect(outcomes).toEqual(['refresh', 'rejected', 'rejected']);
-    expect(lines.slice(1).map((l) => l.message)).toEqual(Array(2).fill('Infisical webhook refused (replayed signature).'));
+    expect(outcomes).toEqual(['refresh', ...Array(6).fill('rejected')]);
+    expect(lines.slice(1).map((l) => l.message)).toEqual([
+      'Infisical webhook refused: this delivery was already accepted (a replay).',
+      `Infisical webhook refused: the header's t differs from the signed body's "timestamp".`,
+      'Infisical webhook refused: this delivery was already accepted (a replay).',
+      `Infisical webhook refused: the header's t differs from the signed body's "timestamp".`,
+      `Infisical webhook refused: the signed timestamp is more than the freshness window away from this machine's clock (check its time).`,
+      `Infisical webhook refused: the header's t differs from the signed body's "timestamp".`,
+    ]);
+  });
+
+  it('the signature in upper case is the same delivery: a replay', () => {
+    const { handler, signed } = setup();
+    const delivery = signed();
+    expect(handler.handle(delivery)).toEqual(ACCEPTED);
+    expect(handler.handle({ ...delivery, signature: delivery.signature.toUpperCase().replace('T=', 't=') })).toEqual(UNAUTHORIZED);
   });
 
   it('a refused delivery is not remembered: the genuine one sent after it is accepted', () => {
@@ -82,6 +121,29 @@ describe('WebhookHandler', () => {
     expect(handler.handle({ ...delivery, body: `${delivery.body} ` })).toEqual(UNAUTHORIZED);
     expect(handler.handle(delivery)).toEqual(ACCEPTED);
     expect(requests()).toBe(1);
+  });
+
+  it('when the replay memory is full, genuine deliveries are refused with 503 and one warning until room is made', () => {
+    const { clock, handler, outcomes, lines, requests, signed } = setup(SOURCES, 2);
+    expect(handler.handle(signed())).toEqual(ACCEPTED);
+    expect(handler.handle(signed(clock.now() + 1))).toEqual(ACCEPTED);
+    expect(handler.handle(signed(clock.now() + 2))).toEqual(UNAVAILABLE);
+    expect(handler.handle(signed(clock.now() + 3))).toEqual(UNAVAILABLE);
+    const warnings = lines.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toEqual([
+      'Infisical webhook refused: 2 deliveries accepted within the freshness window are remembered, the most kept to refuse replays; more ' +
+        'are refused until the oldest expire (the values are still refreshed every cacheTtlSeconds). If this was not a burst of changes, the ' +
+        'webhook secret key may be known to someone else: rotate it in the project settings.',
+    ]);
+    expect(outcomes).toEqual(['refresh', 'refresh', 'rejected', 'rejected']);
+    clock.advance(WEBHOOK_MAX_AGE_MS + 1);
+    expect(handler.handle(signed())).toEqual(ACCEPTED); // the first one left the window
+    expect(handler.handle(signed(clock.now() + 1))).toEqual(UNAVAILABLE); // the second one is still fresh
+    clock.advance(1);
+    expect(handler.handle(signed(clock.now() + 1))).toEqual(ACCEPTED);
+    expect(handler.handle(signed(clock.now() + 2))).toEqual(UNAVAILABLE);
+    expect(lines.filter((l) => l.level === 'warn')).toHaveLength(3);
+    expect(requests()).toBe(4);
   });
 
   it.each([
@@ -97,24 +159,21 @@ describe('WebhookHandler', () => {
     expect(lines).toEqual([]);
   });
 
-  it.each([
-    ['not JSON', 'not json {'],
-    ['JSON without an event', '{"hello":"world"}'],
-    ['an empty body', ''],
-  ])('a correctly signed body that is %s is acknowledged and ignored', (_name, body) => {
+  it('a correctly signed, timestamped body that is not an event is acknowledged and ignored', () => {
     const { clock, handler, outcomes, requests } = setup();
+    const body = JSON.stringify({ hello: 'world', timestamp: clock.now() });
     expect(handler.handle({ body, signature: signWebhookBody(body, SECRET, clock.now()) })).toEqual(ACCEPTED);
     expect(requests()).toBe(0);
     expect(outcomes).toEqual(['ignored']);
   });
 
   it('never logs the secret, the signature or the body', () => {
-    const { clock, handler, lines, signed } = setup();
-    const deliveries = [signed(), signed(clock.now() + 1, { projectId: 'elsewhere' }), { ...signed(clock.now() + 2), signature: 't=1;' + 'a'.repeat(64) }, signed(1)];
+    const { clock, handler, lines, signed } = setup(SOURCES, 3);
+    const deliveries = [signed(), signed(clock.now() + 1, { projectId: 'elsewhere' }), { ...signed(clock.now() + 2), signature: 't=1;' + 'a'.repeat(64) }, signed(1), signed(clock.now() + 3), signed(clock.now() + 4)];
     for (const delivery of deliveries) handler.handle(delivery);
     handler.handle(deliveries[0]!);
     const text = lines.map((l) => l.message).join('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(6);
     for (const delivery of deliveries) {
       expect(text).not.toContain(delivery.signature.slice(-64));
       expect(text).not.toContain(delivery.body);
