@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { InfisicalUnreachableError } from '../../src/infisical/errors/transport.errors.js';
-import { isRejectedAnswer, needsHuman, refreshDelayMs, retryDelayMs } from '../../src/infisical/store/backoff.policy.js';
+import { InfisicalPlatformCredentialError, type KeylessLogin, type PlatformCredentialFailure } from '../../src/infisical/errors/keyless-login.errors.js';
+import { holdAfter, isRejectedAnswer, isTokenFileFailure, needsHuman, refreshDelayMs, retryDelayMs } from '../../src/infisical/store/backoff.policy.js';
 import { FAKE_TARGET, failures } from '../support/fakes/infisical-errors.fake.js';
 
 const at = (value: number) => () => value;
@@ -92,5 +93,31 @@ describe('retryDelayMs', () => {
       expect(limited).toBeGreaterThanOrEqual(2_000);
       expect(limited).toBeLessThanOrEqual(3_000);
     }
+  });
+});
+
+describe('an unusable token file (nothing reached Infisical)', () => {
+  const k8s: KeylessLogin = { method: 'kubernetes', label: 'Kubernetes Auth', identityId: 'id-1' };
+  const fileError = (reason: PlatformCredentialFailure, transient = false) => new InfisicalPlatformCredentialError(k8s, reason, { where: '/t', detail: 'd' }, transient);
+  const tokenFileReasons = ['token-file-missing', 'token-file-unreadable', 'token-file-empty', 'token-file-not-regular', 'token-file-too-large', 'token-file-timeout'] as const;
+
+  it('is retried at the TTL cadence, not after the pause for answers that need a human: a fixed file is used within one TTL', () => {
+    for (const reason of tokenFileReasons) {
+      const error = fileError(reason, reason === 'token-file-timeout');
+      expect(isTokenFileFailure(error)).toBe(true);
+      expect(needsHuman(error)).toBe(false);
+      expect(holdAfter(error)).toBe('backoff');
+      expect(retryDelayMs(5, error, 60, at(0.5))).toBeCloseTo(60_000);
+      expect(retryDelayMs(5, error, 60, at(1))).toBeCloseTo(66_000);
+      expect(retryDelayMs(5, error, 0, at(1))).toBe(1000);
+    }
+  });
+
+  it('other platform credential failures keep their policy', () => {
+    const metadata = fileError('metadata-refused');
+    expect(isTokenFileFailure(metadata)).toBe(false);
+    expect(needsHuman(metadata)).toBe(true);
+    expect(retryDelayMs(1, metadata, 60, at(0.5))).toBe(300_000);
+    expect(isTokenFileFailure(new Error('token-file-missing'))).toBe(false);
   });
 });

@@ -32,12 +32,12 @@ export function createLoginMethod(auth: ResolvedAuth, clock: InfisicalClock, htt
     }
     case 'kubernetes': {
       const login = keylessLoginOf(auth)!;
-      return new PlatformJwtLogin(login, path, new FileTokenSource(login, auth.tokenPath));
+      return new PlatformJwtLogin(login, path, new FileTokenSource(login, auth.tokenPath, { clock, timeoutMs: http.timeoutMs }));
     }
     case 'oidc':
     case 'jwt': {
       const login = keylessLoginOf(auth)!;
-      return new PlatformJwtLogin(login, path, auth.jwt !== undefined ? new FixedTokenSource(auth.jwt) : new FileTokenSource(login, auth.jwtFile!));
+      return new PlatformJwtLogin(login, path, auth.jwt !== undefined ? new FixedTokenSource(auth.jwt) : new FileTokenSource(login, auth.jwtFile!, { clock, timeoutMs: http.timeoutMs }));
     }
     case 'aws-iam': {
       const login = keylessLoginOf(auth)!;

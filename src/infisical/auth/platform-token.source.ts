@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { HttpFailure } from '../api/http-request.js';
 import { InfisicalError } from '../errors/infisical.error.js';
-import { InfisicalPlatformCredentialError, type KeylessLogin } from '../errors/keyless-login.errors.js';
+import { InfisicalPlatformCredentialError, type KeylessLogin, type PlatformCredentialFailure } from '../errors/keyless-login.errors.js';
+import { MAX_TOKEN_FILE_BYTES } from '../infisical.defaults.js';
+import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
+import { readTokenFile, type TokenFileProblem } from './token-file.reader.js';
 
 /** Where a keyless login gets the platform JWT it presents (fetched anew for every login). */
 export interface PlatformTokenSource {
@@ -16,26 +18,43 @@ export class FixedTokenSource implements PlatformTokenSource {
   }
 }
 
+/** How a {@link FileTokenSource} bounds its reads. */
+export interface TokenFileSettings {
+  clock: InfisicalClock;
+  /** Longest read (the request timeout); the start-up deadline and shutdown cut it short through the login's signal. */
+  timeoutMs: number;
+  /** Largest file read (default `MAX_TOKEN_FILE_BYTES`, 64 KB). */
+  maxBytes?: number;
+}
+
+const FAILURES: Record<TokenFileProblem, PlatformCredentialFailure> = {
+  missing: 'token-file-missing',
+  unreadable: 'token-file-unreadable',
+  'not-regular': 'token-file-not-regular',
+  'too-large': 'token-file-too-large',
+  timeout: 'token-file-timeout',
+};
+
 /**
  * A JWT the platform writes to a file: the Kubernetes service-account token (rotated by the kubelet), a CI system's
- * OIDC token file. Read again at every login, so a rotated token is picked up.
+ * OIDC token file. Read again at every login, so a rotated token is picked up, and a file fixed after a failure is
+ * used at the next attempt. Read within bounds (see {@link readTokenFile}): a FIFO, a device or a directory, a file
+ * over the size cap or a read that does not end in time is refused before anything is sent to Infisical.
  */
 export class FileTokenSource implements PlatformTokenSource {
   constructor(
     private readonly login: KeylessLogin,
     private readonly path: string,
+    private readonly settings: TokenFileSettings,
   ) {}
 
-  async token(): Promise<string> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      const reason = code === 'ENOENT' || code === 'ENOTDIR' ? 'token-file-missing' : 'token-file-unreadable';
-      throw new InfisicalPlatformCredentialError(this.login, reason, { where: this.path, detail: code });
+  async token(signal: AbortSignal): Promise<string> {
+    const { clock, timeoutMs, maxBytes = MAX_TOKEN_FILE_BYTES } = this.settings;
+    const read = await readTokenFile(this.path, { clock, timeoutMs, maxBytes, signal });
+    if (!read.ok) {
+      throw new InfisicalPlatformCredentialError(this.login, FAILURES[read.problem], { where: this.path, detail: read.detail }, read.problem === 'timeout');
     }
-    const jwt = text.trim();
+    const jwt = read.text.trim();
     if (!jwt) throw new InfisicalPlatformCredentialError(this.login, 'token-file-empty', { where: this.path, detail: 'empty' });
     return jwt;
   }

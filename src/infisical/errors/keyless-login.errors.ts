@@ -73,6 +73,9 @@ export type PlatformCredentialFailure =
   | 'token-file-missing'
   | 'token-file-unreadable'
   | 'token-file-empty'
+  | 'token-file-not-regular'
+  | 'token-file-too-large'
+  | 'token-file-timeout'
   | 'aws-credentials-missing'
   | 'aws-credentials-endpoint';
 
@@ -84,7 +87,16 @@ export interface PlatformCredentialFacts {
   detail: string;
 }
 
-const CREDENTIAL_TEXT: Record<PlatformCredentialFailure, (f: PlatformCredentialFacts) => { problem: string; fix: string }> = {
+/** The variable and the option that name a keyless login's token file, as `VARIABLE / option`. */
+export function tokenFileSetting(method: KeylessMethodName): string {
+  if (method === 'kubernetes') return 'INFISICAL_KUBERNETES_TOKEN_PATH / auth.kubernetes.tokenPath';
+  if (method === 'oidc' || method === 'jwt') return `INFISICAL_JWT_FILE / auth.${method}.jwtFile`;
+  return 'INFISICAL_KUBERNETES_TOKEN_PATH / INFISICAL_JWT_FILE / auth.kubernetes.tokenPath / auth.*.jwtFile';
+}
+
+type CredentialText = (f: PlatformCredentialFacts, setting: string) => { problem: string; fix: string };
+
+const CREDENTIAL_TEXT: Record<PlatformCredentialFailure, CredentialText> = {
   'metadata-unreachable': (f) => ({
     problem: `the GCP metadata server at ${f.where} did not answer (${f.detail}): this process does not seem to run on Google Cloud (Cloud Run, GCE, GKE).`,
     fix: 'run on Google Cloud with a service account, or point GCE_METADATA_HOST (host[:port]) at a metadata server; elsewhere choose another INFISICAL_AUTH_METHOD (universal-auth with INFISICAL_CLIENT_ID / INFISICAL_CLIENT_SECRET).',
@@ -93,17 +105,29 @@ const CREDENTIAL_TEXT: Record<PlatformCredentialFailure, (f: PlatformCredentialF
     problem: `the GCP metadata server at ${f.where} gave no ID token (${f.detail}).`,
     fix: 'give the Cloud Run service / VM a service account (gcloud run deploy --service-account=…); on GKE enable Workload Identity for the pod.',
   }),
-  'token-file-missing': (f) => ({
+  'token-file-missing': (f, setting) => ({
     problem: `the token file ${f.where} does not exist (${f.detail}).`,
-    fix: 'mount the token (Kubernetes: automountServiceAccountToken, or a projected service-account token volume) or set INFISICAL_KUBERNETES_TOKEN_PATH / INFISICAL_JWT_FILE (auth.kubernetes.tokenPath / auth.*.jwtFile) to where it is.',
+    fix: `mount the token (Kubernetes: automountServiceAccountToken, or a projected service-account token volume) or set ${setting} to where it is.`,
   }),
-  'token-file-unreadable': (f) => ({
+  'token-file-unreadable': (f, setting) => ({
     problem: `the token file ${f.where} cannot be read (${f.detail}).`,
-    fix: 'let the user this process runs as read the file (check its mode and the pod securityContext), or point INFISICAL_KUBERNETES_TOKEN_PATH / INFISICAL_JWT_FILE at a readable copy.',
+    fix: `let the user this process runs as read the file (check its mode and the pod securityContext), or point ${setting} at a readable copy.`,
   }),
   'token-file-empty': (f) => ({
     problem: `the token file ${f.where} is empty.`,
     fix: 'check what writes the token (the kubelet, a CI step) has written it before the app starts.',
+  }),
+  'token-file-not-regular': (f, setting) => ({
+    problem: `the token file ${f.where} (${setting}) is ${f.detail}, not a regular file: it is not read, so that it cannot hang or flood the login.`,
+    fix: `point ${setting} at the regular file the platform writes the token to (Kubernetes: the projected service-account token).`,
+  }),
+  'token-file-too-large': (f, setting) => ({
+    problem: `the token file ${f.where} (${setting}) is too large to be a token (${f.detail}): nothing was read or sent.`,
+    fix: `point ${setting} at the file that holds only the JWT (a few KB).`,
+  }),
+  'token-file-timeout': (f, setting) => ({
+    problem: `the token file ${f.where} (${setting}) could not be read in time (${f.detail}).`,
+    fix: 'check the volume the file is on (a hung network file system?); the file is read again at the next attempt.',
   }),
   'aws-credentials-missing': (f) => ({
     problem: `no AWS credentials found (${f.detail}).`,
@@ -125,7 +149,7 @@ export class InfisicalPlatformCredentialError extends InfisicalError {
     facts: PlatformCredentialFacts,
     transient = false,
   ) {
-    const { problem, fix } = CREDENTIAL_TEXT[reason](facts);
+    const { problem, fix } = CREDENTIAL_TEXT[reason](facts, tokenFileSetting(login.method));
     super(`${login.label} (INFISICAL_AUTH_METHOD=${login.method}): ${problem}`, fix, { method: login.method, identityId: login.identityId, reason, where: facts.where });
     this.transient = transient;
   }

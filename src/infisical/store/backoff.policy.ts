@@ -1,6 +1,7 @@
 import { InfisicalPermissionError } from '../errors/access.errors.js';
 import { InfisicalConfigValidationError } from '../errors/configuration.errors.js';
 import { InfisicalError } from '../errors/infisical.error.js';
+import { InfisicalPlatformCredentialError } from '../errors/keyless-login.errors.js';
 import { InfisicalRateLimitError } from '../errors/transport.errors.js';
 import {
   BACKOFF_BASE_MS,
@@ -21,11 +22,19 @@ export function isRejectedAnswer(error: unknown): boolean {
 }
 
 /**
+ * Whether `error` is a platform token file this process could not use (missing, empty, not a regular file, too
+ * large, unreadable, too slow): nothing reached Infisical, and the next attempt succeeds once the file is fixed.
+ */
+export function isTokenFileFailure(error: unknown): boolean {
+  return error instanceof InfisicalPlatformCredentialError && error.reason.startsWith('token-file-');
+}
+
+/**
  * Whether `error` needs a human (bad credentials, lockout, no access, unknown environment or folder, a redirect, an
  * unexpected refusal): retrying sooner than the cap would only hammer Infisical, or lock an identity out.
  */
 export function needsHuman(error: unknown): boolean {
-  return error instanceof InfisicalError && !error.transient && !isRejectedAnswer(error);
+  return error instanceof InfisicalError && !error.transient && !isRejectedAnswer(error) && !isTokenFileFailure(error);
 }
 
 /**
@@ -67,15 +76,15 @@ export function heldAs(hold: RefreshHold, cause: RefreshCause): 'run' | 'wait' |
  * Delay before the next attempt after a failed refresh:
  * - an answer that needs a human (bad credentials, lockout, no access, unknown environment or folder, a redirect,
  *   another refusal): the cap (5 min), so a revoked identity is not hammered;
- * - a rejected answer (a key deleted or malformed): the regular TTL cadence — a rejection is not a transport
- *   failure and does not grow the back-off;
+ * - a rejected answer (a key deleted or malformed) or an unusable token file: the regular TTL cadence — neither
+ *   is a transport failure, and the file is read again (nothing sent) so a fixed one is used within one TTL;
  * - a 429 with `Retry-After` (or "try again in N seconds"): what it asks, capped, plus up to 1 s of jitter;
  * - any other transport failure: exponential back-off with full jitter over the consecutive transport failures
  *   (1 s, 2 s, 4 s … capped at 5 min).
  */
 export function retryDelayMs(transportFailures: number, error: unknown, ttlSeconds: number, random: () => number = Math.random): number {
   if (needsHuman(error)) return BACKOFF_CAP_MS;
-  if (isRejectedAnswer(error)) return ttlSeconds > 0 ? Math.min(BACKOFF_CAP_MS, refreshDelayMs(ttlSeconds, random)) : BACKOFF_BASE_MS;
+  if (isRejectedAnswer(error) || isTokenFileFailure(error)) return ttlSeconds > 0 ? Math.min(BACKOFF_CAP_MS, refreshDelayMs(ttlSeconds, random)) : BACKOFF_BASE_MS;
   if (error instanceof InfisicalRateLimitError && error.retryAfterSeconds !== undefined) {
     return Math.min(error.retryAfterSeconds * 1000, MAX_RETRY_AFTER_MS) + random() * RETRY_AFTER_JITTER_MS;
   }
