@@ -46,7 +46,7 @@ export async function runFleetRedis(opts: { instances: number; windows: number; 
   const fleet: Array<{ app: INestApplicationContext; store: SecretStore }> = [];
   const options = moduleOptions(server.url, 'dev', {
     cacheTtlSeconds: TTL_SECONDS,
-    fleet: { redisUrl: redis.url },
+    fleet: { redisUrl: redis.url, key: 'fleet-key-of-the-bench-fleet-0123456789' },
     webhook: { secret: WEBHOOK_SECRET },
   });
   let reads = 0;

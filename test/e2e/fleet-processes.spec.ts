@@ -1,6 +1,6 @@
 /**
  * Three processes of the sample app (`node dist/main.js`) sharing one Redis and one Infisical, configured only
- * through the environment (INFISICAL_REDIS_URL, INFISICAL_WEBHOOK_SECRET): a webhook received by one of them makes
+ * through the environment (INFISICAL_REDIS_URL, INFISICAL_FLEET_KEY, INFISICAL_WEBHOOK_SECRET): a webhook received by one of them makes
  * all three serve the new value within 1 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -17,6 +17,7 @@ import { deliver, infisicalWebhook, WEBHOOK_SECRET } from '../support/webhook-se
 
 const LIST = '/api/v3/secrets/raw';
 const LOGIN = '/api/v1/auth/universal-auth/login';
+const FLEET_KEY = 'fleet-key-of-the-three-processes-0123456789';
 
 describe('three app processes on one Redis', () => {
   let redis: RedisServer;
@@ -49,6 +50,7 @@ describe('three app processes on one Redis', () => {
       INFISICAL_PROJECT_ID: APP_PROJECT_ID,
       INFISICAL_ENVIRONMENT: 'dev',
       INFISICAL_REDIS_URL: redis.url,
+      INFISICAL_FLEET_KEY: FLEET_KEY,
       INFISICAL_WEBHOOK_SECRET: WEBHOOK_SECRET,
     };
     for (let i = 0; i < 3; i++) {
@@ -70,6 +72,6 @@ describe('three app processes on one Redis', () => {
     expect(pending.size).toBe(0);
     expect(server.requestsTo(LIST).length).toBe(2); // the receiver read Infisical; the others read Redis
     const output = apps.map((a) => a.output).join('\n');
-    expect(findLeaks(output, [...appSeedSecrets(), rotated, WEBHOOK_SECRET, ...server.issuedAccessTokens()])).toEqual([]);
+    expect(findLeaks(output, [...appSeedSecrets(), rotated, WEBHOOK_SECRET, FLEET_KEY, APP_DEV.clientSecret, ...server.issuedAccessTokens()])).toEqual([]);
   });
 });

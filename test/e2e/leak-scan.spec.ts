@@ -203,12 +203,13 @@ describe('leak scan over all scenarios', () => {
     const clock = new ManualClock();
     const redis = await RedisServer.start();
     const redisUrl = redis.url.replace('redis://', 'redis://default:redis-password-not-set-here@');
+    const fleetKey = 'fleet-key-of-the-leak-scan-0123456789abcdef';
     const fleetApps: TestApp[] = [];
     try {
       for (let i = 0; i < 2; i++) {
         fleetApps.push(
           await startInfisicalApp({
-            options: optionsFor(server, APP_DEV, 'dev', { cacheTtlSeconds: TTL, webhook: { secret: WEBHOOK_SECRET }, fleet: { redisUrl: i === 0 ? redis.url : redisUrl } }),
+            options: optionsFor(server, APP_DEV, 'dev', { cacheTtlSeconds: TTL, webhook: { secret: WEBHOOK_SECRET }, fleet: { redisUrl: i === 0 ? redis.url : redisUrl, key: fleetKey } }),
             credentials: ALL_CREDENTIALS,
             clock,
             http: true,
@@ -227,7 +228,7 @@ describe('leak scan over all scenarios', () => {
       for (const a of fleetApps) await a.close();
       await redis.stop();
     }
-    expect(findLeaks([...captured, logs.text].join('\n'), [WEBHOOK_SECRET, 'redis-password-not-set-here'])).toEqual([]);
+    expect(findLeaks([...captured, logs.text].join('\n'), [WEBHOOK_SECRET, 'redis-password-not-set-here', fleetKey])).toEqual([]);
   });
 
   it('keyless logins (every method, a lifecycle, every wrong set-up) print no platform credential', async () => {

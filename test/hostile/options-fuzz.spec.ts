@@ -11,8 +11,9 @@ const SITE = { url: 'http://127.0.0.1:9' };
 const URL_PASSWORD = 'hunter2-url-password';
 const TOKEN = 'st.fuzz-access-token-0a9b8c7d6e5f';
 const CACHE_KEY = 'fuzz-cache-key-material-0123456789abcdef';
+const FLEET_KEY = 'fuzz-fleet-key-material-0123456789abcdef';
 /** Strings that must never appear in an options error. */
-const SECRETS = [HOSTILE_CLIENT_SECRET, URL_PASSWORD, TOKEN, CACHE_KEY];
+const SECRETS = [HOSTILE_CLIENT_SECRET, URL_PASSWORD, TOKEN, CACHE_KEY, FLEET_KEY];
 
 /** The error `run` throws: exactly one InfisicalOptionsError (never a TypeError), with no secret in it. */
 function optionsErrorOf(run: () => unknown): InfisicalOptionsError {
@@ -140,7 +141,15 @@ const BAD_VARIABLES: Record<string, Array<Record<string, string>>> = {
   INFISICAL_JWT_FILE: [{ ...KEYLESS, INFISICAL_AUTH_METHOD: 'jwt', INFISICAL_IDENTITY_ID: IDENTITY_ID, INFISICAL_JWT_FILE: ' /tmp/jwt ' }],
   INFISICAL_KUBERNETES_TOKEN_PATH: [{ ...KEYLESS, INFISICAL_AUTH_METHOD: 'kubernetes', INFISICAL_IDENTITY_ID: IDENTITY_ID, INFISICAL_KUBERNETES_TOKEN_PATH: ' /var/token ' }],
   INFISICAL_WEBHOOK_SECRET: [{ INFISICAL_WEBHOOK_SECRET: ' webhook-secret-with-spaces ' }],
+  INFISICAL_WEBHOOK_PATH: [{ INFISICAL_WEBHOOK_SECRET: 'webhook-secret', INFISICAL_WEBHOOK_PATH: 'no-slash' }],
   INFISICAL_REDIS_URL: [{ INFISICAL_REDIS_URL: 'http://127.0.0.1:6379' }, { INFISICAL_REDIS_URL: 'localhost:6379' }],
+  INFISICAL_FLEET_KEY: [
+    { INFISICAL_REDIS_URL: 'redis://127.0.0.1:6379' },
+    { INFISICAL_REDIS_URL: 'redis://127.0.0.1:6379', INFISICAL_FLEET_KEY: FLEET_KEY.slice(0, 31) },
+    { INFISICAL_REDIS_URL: 'redis://127.0.0.1:6379', INFISICAL_FLEET_KEY: HOSTILE_CLIENT_SECRET },
+  ],
+  INFISICAL_FLEET_PREVIOUS_KEY: [{ INFISICAL_REDIS_URL: 'redis://127.0.0.1:6379', INFISICAL_FLEET_KEY: FLEET_KEY, INFISICAL_FLEET_PREVIOUS_KEY: FLEET_KEY }],
+  INFISICAL_FLEET_KEY_PREFIX: [{ INFISICAL_REDIS_URL: 'redis://127.0.0.1:6379', INFISICAL_FLEET_KEY: FLEET_KEY, INFISICAL_FLEET_KEY_PREFIX: ' shop ' }],
 };
 
 /** Issue 16, Options: every bad INFISICAL_* value names the variable first (and the option). */

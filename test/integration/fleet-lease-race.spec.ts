@@ -63,7 +63,7 @@ describe('fleet lease race (real Redis)', () => {
       redis: fleetRedis,
       keys: fleetKeys('lease-race', binding),
       binding,
-      keyMaterial: 'lease-race-key-material-0123456789',
+      keyring: ['lease-race-fleet-key-0123456789abcdef'],
       loader,
       clock,
       ttlMs: 60_000,
@@ -81,7 +81,7 @@ describe('fleet lease race (real Redis)', () => {
       get ready() {
         return real.ready;
       },
-      get: (key) => real.get(key),
+      getBounded: (key, maxBytes) => real.getBounded(key, maxBytes),
       setIfAbsent: async (key, value, ttlMs) => {
         reachedLease.resolve();
         await leaderPublished.promise;

@@ -8,7 +8,9 @@ import { infisicalOptionsFromEnv } from '../../src/infisical/options/options-fro
 import type { FleetRole } from '../../src/infisical/metrics/metric-names.js';
 import { resolveInfisicalOptions } from '../../src/infisical/options/options.resolver.js';
 import { SecretSnapshot, type AnswerSecret } from '../../src/infisical/store/secret-snapshot.js';
-import { openSnapshot } from '../../src/infisical/store/snapshot-envelope.js';
+import { FLEET_SNAPSHOT } from '../../src/infisical/fleet/fleet-envelope.js';
+import { sealBackoff } from '../../src/infisical/fleet/shared-backoff.js';
+import { openSnapshot, sealSnapshot } from '../../src/infisical/store/snapshot-envelope.js';
 import { FakeRedisServer } from '../support/fakes/redis-client.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { flushEventLoop, settledSoon } from '../support/deferred.js';
@@ -19,7 +21,9 @@ const ENV = {
   INFISICAL_PROJECT_ID: 'p1',
   INFISICAL_ENVIRONMENT: 'prod',
   INFISICAL_REDIS_URL: 'redis://10.0.0.3:6379',
+  INFISICAL_FLEET_KEY: 'fleet-key-from-the-secret-store-0123456789',
 };
+const FLEET_KEY = ENV.INFISICAL_FLEET_KEY;
 const ANSWER: AnswerSecret[] = [{ key: 'API_KEY', value: 'from-infisical', version: 1 }];
 const BINDING = { siteUrl: 'https://app.infisical.com', sources: [{ projectId: 'p1', environment: 'prod', secretPath: '/' }] };
 const signal = new AbortController().signal;
@@ -66,7 +70,7 @@ describe('createFleet', () => {
   });
 
   it('is off without the fleet option: no connection', async () => {
-    const { INFISICAL_REDIS_URL: _, ...withoutRedis } = ENV;
+    const { INFISICAL_REDIS_URL: _, INFISICAL_FLEET_KEY: __, ...withoutRedis } = ENV;
     expect(await createFleet(resolveInfisicalOptions(infisicalOptionsFromEnv(withoutRedis)), parts, connect)).toBeUndefined();
     expect(connects).toEqual([]);
   });
@@ -78,22 +82,28 @@ describe('createFleet', () => {
     expect(lines).toEqual([{ level: 'debug', text: 'Redis connection: ECONNREFUSED 10.0.0.3:6379' }]);
   });
 
-  it('keys under the prefix and binding, snapshot sealed with the key material, windows of the cache TTL', async () => {
-    const options = resolveInfisicalOptions({ ...infisicalOptionsFromEnv(ENV), cacheTtlSeconds: 30, fleet: { redisUrl: ENV.INFISICAL_REDIS_URL, keyPrefix: 'shop' } });
+  it('keys under the prefix and binding, snapshot sealed with the fleet key (not the client secret), windows of the cache TTL', async () => {
+    const options = resolveInfisicalOptions({ ...infisicalOptionsFromEnv(ENV), cacheTtlSeconds: 30, fleet: { redisUrl: ENV.INFISICAL_REDIS_URL, key: FLEET_KEY, keyPrefix: 'shop' } });
     const fleet = (await createFleet(options, parts, connect))!;
     await settled(fleet.load(signal));
     const keys = fleetKeys('shop', BINDING);
-    expect(openSnapshot(server.value(keys.snapshot)!, ENV.INFISICAL_CLIENT_SECRET, BINDING)).toEqual({ fetchedAt: clock.now(), secrets: ANSWER });
+    expect(openSnapshot(server.value(keys.snapshot)!, FLEET_KEY, BINDING, FLEET_SNAPSHOT)).toEqual({ fetchedAt: clock.now(), secrets: ANSWER });
+    expect(() => openSnapshot(server.value(keys.snapshot)!, ENV.INFISICAL_CLIENT_SECRET, BINDING, FLEET_SNAPSHOT)).toThrow('it failed authentication');
     expect(server.pttl(keys.snapshot)).toBe(300_000);
     expect(server.pttl(keys.lease(Math.floor(clock.now() / 30_000)))).toBe(60_000);
     expect(fleet.role).toBe('leader');
   });
 
-  it('an explicit fleet.key seals the snapshot', async () => {
-    const key = 'k'.repeat(40);
-    const options = resolveInfisicalOptions({ ...infisicalOptionsFromEnv(ENV), fleet: { redisUrl: ENV.INFISICAL_REDIS_URL, key } });
-    await settled((await createFleet(options, parts, connect))!.load(signal));
-    expect(openSnapshot(server.value(fleetKeys('nestjs-infisical', BINDING).snapshot)!, key, BINDING).secrets).toEqual(ANSWER);
+  it('fleet.previousKey (INFISICAL_FLEET_PREVIOUS_KEY) still opens what it sealed; fleet.key seals', async () => {
+    const previous = 'k'.repeat(40);
+    const options = resolveInfisicalOptions(infisicalOptionsFromEnv({ ...ENV, INFISICAL_FLEET_PREVIOUS_KEY: previous }));
+    const keys = fleetKeys('nestjs-infisical', BINDING);
+    server.seed(keys.snapshot, sealSnapshot({ fetchedAt: clock.now(), secrets: ANSWER }, previous, BINDING, clock.now(), FLEET_SNAPSHOT), 60_000);
+    const fleet = (await createFleet(options, parts, connect))!;
+    expect((await fleet.bootstrap())?.confirmedAt).toBe(clock.now());
+    clock.advance(60_000);
+    await settled(fleet.load(signal));
+    expect(openSnapshot(server.value(keys.snapshot)!, FLEET_KEY, BINDING, FLEET_SNAPSHOT).fetchedAt).toBe(clock.now());
   });
 
   it('waits requestTimeoutMs for the lease holder, and names the first source in a shared back-off', async () => {
@@ -107,7 +117,7 @@ describe('createFleet', () => {
     clock.advance(4_321);
     await settled(loading);
 
-    server.seed(keys.backoff, String(clock.now() + 2_000), 2_000);
+    server.seed(keys.backoff, sealBackoff(clock.now() + 2_000, keys.backoff, [FLEET_KEY]), 2_000);
     fleet.readUpstreamNext();
     const refused = (await settled(fleet.load(signal)).catch((e: unknown) => e)) as InfisicalRateLimitError;
     expect(refused).toBeInstanceOf(InfisicalRateLimitError);

@@ -31,13 +31,15 @@ const { InfisicalError } = await import('../../src/infisical/errors/infisical.er
 const REDIS_PASSWORD = 'redis-password-secret-4711';
 const REDIS_URL = `redis://app:${REDIS_PASSWORD}@redis.internal:6379`;
 const WEBHOOK_SECRET = 'webhook-secret-value-1234567890';
+const FLEET_KEY = 'fleet-key-from-the-secret-store-4711-abcdef';
+const PREVIOUS_FLEET_KEY = 'previous-fleet-key-from-the-store-0815-xyz';
 const FLEET: InfisicalModuleOptions = {
   siteUrl: 'https://infisical.example',
   projectId: 'project-1',
   environment: 'prod',
   secretPath: '/app',
   auth: { universalAuth: { clientId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', clientSecret: 'client-secret-value-0123456789abcdef' } },
-  fleet: { redisUrl: REDIS_URL },
+  fleet: { redisUrl: REDIS_URL, key: FLEET_KEY, previousKey: PREVIOUS_FLEET_KEY },
   webhook: { secret: WEBHOOK_SECRET },
   cacheTtlSeconds: 60,
 };
@@ -151,20 +153,26 @@ describe('createSecretStore with the fleet option', () => {
     expect(second.store.get('DATABASE_URL')).toBe('postgres://changed');
   });
 
-  it('the Redis password is masked in a start-up error, whatever quotes it', async () => {
+  it('the Redis password and the fleet keys are masked in a start-up error, whatever quotes them', async () => {
     // A schema whose message quotes another setting: only the registration's redactor knows the password.
     const schema = {
       '~standard': {
         version: 1 as const,
         vendor: 'test',
-        validate: (raw: unknown) => ({ issues: [{ message: `cannot use ${(raw as Record<string, string>).CACHE_URL}`, path: ['DATABASE_URL'] }] }),
+        validate: (raw: unknown) => {
+          const env = raw as Record<string, string>;
+          return { issues: [{ message: `cannot use ${env.CACHE_URL} with ${env.FLEET_KEYS}`, path: ['DATABASE_URL'] }] };
+        },
       },
     };
-    const context: SecretStoreEnvironment = { clock, credentials: [], configService: undefined, configHost: undefined, env: { CACHE_URL: REDIS_URL }, random: () => 0.5 };
+    const env = { CACHE_URL: REDIS_URL, FLEET_KEYS: `${FLEET_KEY},${PREVIOUS_FLEET_KEY}` };
+    const context: SecretStoreEnvironment = { clock, credentials: [], configService: undefined, configHost: undefined, env, random: () => 0.5 };
     const error = await assembleSecretStore({ fetch: infisical.fetch, ...FLEET, schema }, context).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InfisicalError);
     expect((error as Error).message).toContain('cannot use redis://app:');
     expect((error as Error).message).not.toContain(REDIS_PASSWORD);
+    expect((error as Error).message).not.toContain(FLEET_KEY);
+    expect((error as Error).message).not.toContain(PREVIOUS_FLEET_KEY);
     expect(clients.map((c) => c.closed)).toEqual([true]);
   });
 });

@@ -13,6 +13,12 @@ describe('variableForOption', () => {
     ['auth.gcpIdToken.identityId', 'INFISICAL_IDENTITY_ID'],
     ['auth.oidc.jwtFile', 'INFISICAL_JWT_FILE'],
     ['auth.kubernetes.tokenPath', 'INFISICAL_KUBERNETES_TOKEN_PATH'],
+    ['webhook.secret', 'INFISICAL_WEBHOOK_SECRET'],
+    ['webhook.path', 'INFISICAL_WEBHOOK_PATH'],
+    ['fleet.redisUrl', 'INFISICAL_REDIS_URL'],
+    ['fleet.key', 'INFISICAL_FLEET_KEY'],
+    ['fleet.previousKey', 'INFISICAL_FLEET_PREVIOUS_KEY'],
+    ['fleet.keyPrefix', 'INFISICAL_FLEET_KEY_PREFIX'],
   ])('%s is set by %s', (option, variable) => {
     expect(variableForOption(option)).toBe(variable);
   });
@@ -27,5 +33,19 @@ describe('INFISICAL_ENV_VARIABLES', () => {
     const names = INFISICAL_ENV_VARIABLES.map((v) => v.variable);
     expect(new Set(names).size).toBe(names.length);
     expect(names.every((name) => /^INFISICAL_[A-Z_]+$/.test(name))).toBe(true);
+  });
+
+  it('every fleet and webhook option has its variable, the fleet keys read as secrets', () => {
+    const options = ['webhook.secret', 'webhook.path', 'fleet.redisUrl', 'fleet.key', 'fleet.previousKey', 'fleet.keyPrefix'];
+    expect(options.filter((option) => !INFISICAL_ENV_VARIABLES.some((v) => v.option === option))).toEqual([]);
+    const kinds = Object.fromEntries(INFISICAL_ENV_VARIABLES.filter((v) => v.option.startsWith('fleet.') || v.option.startsWith('webhook.')).map((v) => [v.variable, v.kind]));
+    expect(kinds).toEqual({
+      INFISICAL_WEBHOOK_SECRET: 'secret',
+      INFISICAL_WEBHOOK_PATH: 'text',
+      INFISICAL_REDIS_URL: 'secret',
+      INFISICAL_FLEET_KEY: 'secret',
+      INFISICAL_FLEET_PREVIOUS_KEY: 'secret',
+      INFISICAL_FLEET_KEY_PREFIX: 'text',
+    });
   });
 });

@@ -6,6 +6,8 @@ import { fleetKeys } from '../../src/infisical/fleet/fleet-keys.js';
 import { RedisUnavailableError, type FleetRedis } from '../../src/infisical/fleet/redis-connection.js';
 import type { FleetRole } from '../../src/infisical/metrics/metric-names.js';
 import { SecretSnapshot, type AnswerSecret } from '../../src/infisical/store/secret-snapshot.js';
+import { FLEET_SNAPSHOT, MAX_FLEET_SNAPSHOT_BYTES, type FleetKeyring } from '../../src/infisical/fleet/fleet-envelope.js';
+import { MAX_BACKOFF_BYTES, sealBackoff } from '../../src/infisical/fleet/shared-backoff.js';
 import { openSnapshot, sealSnapshot } from '../../src/infisical/store/snapshot-envelope.js';
 import { FakeRedisServer } from '../support/fakes/redis-client.fake.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -15,6 +17,7 @@ const SOURCE = { projectId: 'p-1', environment: 'prod', secretPath: '/' };
 const BINDING = { siteUrl: 'https://infisical.example', sources: [SOURCE] };
 const TARGET = { ...SOURCE, siteUrl: BINDING.siteUrl };
 const KEY_MATERIAL = 'fleet-key-material-0123456789abcdef';
+const KEYRING: FleetKeyring = [KEY_MATERIAL];
 const TTL = 60_000;
 const WAIT = 5_000;
 const ANSWER: AnswerSecret[] = [{ key: 'API_KEY', value: 'from-infisical', version: 3 }];
@@ -46,7 +49,7 @@ function delegate(real: FleetRedis, patch: Partial<FleetRedis>): FleetRedis {
     get ready() {
       return real.ready;
     },
-    get: (key) => real.get(key),
+    getBounded: (key, maxBytes) => real.getBounded(key, maxBytes),
     setIfAbsent: (key, value, ttlMs) => real.setIfAbsent(key, value, ttlMs),
     set: (key, value, ttlMs) => real.set(key, value, ttlMs),
     publish: (channel, message) => real.publish(channel, message),
@@ -127,7 +130,7 @@ describe('FleetCoordinator', () => {
       redis,
       keys: KEYS,
       binding: BINDING,
-      keyMaterial: KEY_MATERIAL,
+      keyring: KEYRING,
       loader,
       clock,
       ttlMs: TTL,
@@ -141,9 +144,10 @@ describe('FleetCoordinator', () => {
     return { coordinator, loader, logger, metrics, redis, notices, listen };
   }
 
-  const published = () => openSnapshot(server.value(KEYS.snapshot)!, KEY_MATERIAL, BINDING);
+  const published = () => openSnapshot(server.value(KEYS.snapshot)!, KEY_MATERIAL, BINDING, FLEET_SNAPSHOT);
   const seedSnapshot = (fetchedAt: number, material = KEY_MATERIAL, binding = BINDING) =>
-    server.seed(KEYS.snapshot, sealSnapshot({ fetchedAt, secrets: ANSWER }, material, binding, fetchedAt), TTL * 10);
+    server.seed(KEYS.snapshot, sealSnapshot({ fetchedAt, secrets: ANSWER }, material, binding, fetchedAt, FLEET_SNAPSHOT), TTL * 10);
+  const seedBackoff = (until: number, ttlMs = until - clock.now()) => server.seed(KEYS.backoff, sealBackoff(until, KEYS.backoff, KEYRING), ttlMs);
   const window = () => Math.floor(clock.now() / TTL);
   /** Messages on the refresh channel, parsed. */
   function channel() {
@@ -172,8 +176,8 @@ describe('FleetCoordinator', () => {
       expect(messages).toEqual([{ from: expect.any(String), fetchedAt: clock.now(), quiet: true }]);
       expect(server.commands).toEqual([
         `SUBSCRIBE ${KEYS.channel}`, // the test's own listener
-        `GET ${KEYS.snapshot}`,
-        `GET ${KEYS.backoff}`,
+        `STRLEN ${KEYS.snapshot}`,
+        `STRLEN ${KEYS.backoff}`,
         `SET ${KEYS.lease(window())} NX PX ${2 * TTL}`,
         `SET ${KEYS.snapshot} PX ${10 * TTL}`,
         `PUBLISH ${KEYS.channel}`,
@@ -196,6 +200,34 @@ describe('FleetCoordinator', () => {
       expect(next.confirmedAt).toBe(clock.now());
       expect(a.coordinator.role).toBe('leader');
       expect(server.keys()).toEqual([KEYS.lease(window() - 1), KEYS.lease(window()), KEYS.snapshot].sort());
+    });
+
+    it('a holder whose read failed reads again at once within its window, instead of waiting for itself', async () => {
+      const a = instance();
+      const gate = a.loader.hold();
+      const first = a.coordinator.load(signal);
+      await flush();
+      gate.fail(new Error('Infisical answered 500'));
+      await expect(settled(first)).rejects.toThrow('Infisical answered 500');
+      a.loader.hold().release();
+      server.commands.length = 0;
+      clock.advance(1_000); // the retry, in the same window
+      const again = await settled(a.coordinator.load(signal));
+      expect(again.confirmedAt).toBe(clock.now());
+      expect(a.loader.loads).toHaveLength(2);
+      expect(clock.pending).toEqual([]);
+      const lease = KEYS.lease(window());
+      expect(server.commands.slice(2, 5)).toEqual([`SET ${lease} NX PX ${2 * TTL}`, `STRLEN ${lease}`, `GETRANGE ${lease} 0 36`]);
+    });
+
+    it("another instance's lease is not taken for its own: the instance waits for that holder", async () => {
+      server.seed(KEYS.lease(window()), 'another-instance-id-of-36-characters', 2 * TTL);
+      const b = instance();
+      const loading = b.coordinator.load(signal);
+      await flush();
+      expect(clock.pending).toEqual([WAIT]);
+      clock.advance(WAIT);
+      await settled(loading);
     });
 
     it('a failed read is thrown and announced quietly (so waiting instances stop waiting); no back-off is shared', async () => {
@@ -222,7 +254,7 @@ describe('FleetCoordinator', () => {
       expect(b.loader.loads).toEqual([]);
       expect(b.loader.validated).toEqual([{ answer: ANSWER, source: 'infisical', confirmedAt: clock.now() - 1000 }]);
       expect(b.coordinator.role).toBe('follower');
-      expect(server.commands).toEqual([`GET ${KEYS.snapshot}`]);
+      expect(server.commands).toEqual([`STRLEN ${KEYS.snapshot}`, `GETRANGE ${KEYS.snapshot} 0 ${MAX_FLEET_SNAPSHOT_BYTES}`]);
     });
 
     it('an instance that loses the lease waits for the holder and follows what it publishes, without waiting out its timer', async () => {
@@ -331,7 +363,7 @@ describe('FleetCoordinator', () => {
       const limited = new InfisicalRateLimitError(TARGET, 30);
       gate.fail(limited);
       await expect(settled(leading)).rejects.toBe(limited);
-      expect(server.value(KEYS.backoff)).toBe(String(clock.now() + 30_000));
+      expect(server.value(KEYS.backoff)).toBe(sealBackoff(clock.now() + 30_000, KEYS.backoff, KEYRING));
       expect(server.pttl(KEYS.backoff)).toBe(30_000);
 
       const b = instance();
@@ -352,26 +384,27 @@ describe('FleetCoordinator', () => {
       gate.fail(new InfisicalRateLimitError(TARGET, undefined));
       await expect(settled(leading)).rejects.toBeInstanceOf(InfisicalRateLimitError);
       expect(server.pttl(KEYS.backoff)).toBe(60_000);
-      expect(server.value(KEYS.backoff)).toBe(String(clock.now() + 60_000));
+      expect(server.value(KEYS.backoff)).toBe(sealBackoff(clock.now() + 60_000, KEYS.backoff, KEYRING));
     });
 
     it('the stored instant is what counts: at it, or past it, the instance reads again', async () => {
       const b = instance();
-      server.seed(KEYS.backoff, String(clock.now()), TTL);
+      seedBackoff(clock.now(), TTL);
       await settled(b.coordinator.load(signal));
       expect(b.loader.loads).toHaveLength(1);
-      server.seed(KEYS.backoff, 'Infinity', TTL);
+      seedBackoff(clock.now() - 1, TTL);
       b.coordinator.readUpstreamNext();
       await settled(b.coordinator.load(signal));
       expect(b.loader.loads).toHaveLength(2);
-      server.seed(KEYS.backoff, String(clock.now() + 1), TTL);
+      seedBackoff(clock.now() + 1, TTL);
       b.coordinator.readUpstreamNext();
       await expect(settled(b.coordinator.load(signal))).rejects.toMatchObject({ retryAfterSeconds: 1 });
+      expect(b.logger.lines).toEqual([]);
     });
 
     it('the back-off applies to a read forced by a webhook too', async () => {
       const b = instance();
-      server.seed(KEYS.backoff, String(clock.now() + 5_000), 5_000);
+      seedBackoff(clock.now() + 5_000);
       b.coordinator.readUpstreamNext();
       await expect(settled(b.coordinator.load(signal))).rejects.toBeInstanceOf(InfisicalRateLimitError);
       expect(b.loader.loads).toEqual([]);
@@ -398,7 +431,7 @@ describe('FleetCoordinator', () => {
       expect(snapshot.confirmedAt).toBe(clock.now());
       expect(published().fetchedAt).toBe(clock.now());
       expect(a.coordinator.role).toBe('leader');
-      expect(server.commands).toEqual([`GET ${KEYS.backoff}`, `SET ${KEYS.snapshot} PX ${10 * TTL}`, `PUBLISH ${KEYS.channel}`]);
+      expect(server.commands).toEqual([`STRLEN ${KEYS.backoff}`, `SET ${KEYS.snapshot} PX ${10 * TTL}`, `PUBLISH ${KEYS.channel}`]);
       await flush();
       expect(messages).toEqual([{ from: expect.any(String), fetchedAt: clock.now() }]);
       expect(b.notices).toEqual([clock.now()]);
@@ -452,7 +485,7 @@ describe('FleetCoordinator', () => {
     it.each([
       ['written with another key', () => seedSnapshot(clock.now(), 'another-key-material-of-another-fleet'), 'it failed authentication'],
       ['written for another environment', () => seedSnapshot(clock.now(), KEY_MATERIAL, { ...BINDING, sources: [{ ...SOURCE, environment: 'dev' }] }), 'it was written for environment "dev"'],
-      ['not an envelope', () => server.seed(KEYS.snapshot, 'garbage', TTL), 'it is not a snapshot file'],
+      ['not an envelope', () => server.seed(KEYS.snapshot, 'garbage', TTL), 'it is not a fleet snapshot (corrupted or truncated)'],
     ])('a snapshot %s is refused, named once in the log, and the instance reads Infisical', async (_name, seed, reason) => {
       seed();
       const a = instance();
@@ -542,7 +575,7 @@ describe('FleetCoordinator', () => {
     it('an error that is not a Redis failure is thrown, not read around', async () => {
       const a = instance();
       const odd = new TypeError('unexpected');
-      server.failNextWith(odd, 'GET');
+      server.failNextWith(odd, 'STRLEN');
       await expect(settled(a.coordinator.load(signal))).rejects.toBe(odd);
       expect(a.loader.loads).toEqual([]);
       expect(a.logger.lines).toEqual([]);
@@ -555,7 +588,7 @@ describe('FleetCoordinator', () => {
       await settled(a.coordinator.load(signal));
       expect(a.loader.loads).toHaveLength(1);
       expect(a.coordinator.role).toBe('standalone');
-      expect(server.commands).toEqual([`GET ${KEYS.backoff}`]);
+      expect(server.commands).toEqual([`STRLEN ${KEYS.backoff}`]);
     });
   });
 
@@ -569,8 +602,27 @@ describe('FleetCoordinator', () => {
       await other.publish(KEYS.channel, JSON.stringify({ from: 'other', fetchedAt: 1 }));
       await other.publish(KEYS.channel, JSON.stringify({ from: 'other', fetchedAt: 2, quiet: true }));
       await other.publish(KEYS.channel, '{');
+      await other.publish(KEYS.channel, 'null');
+      await other.publish(KEYS.channel, '"a string"');
       await flush();
       expect(a.notices).toHaveLength(1);
+    });
+
+    it('a message longer than 1 KB is no notice (not parsed): it wakes nobody and refreshes nothing', async () => {
+      server.seed(KEYS.lease(window()), 'another-instance', 2 * TTL);
+      const a = instance();
+      await a.listen();
+      const loading = a.coordinator.load(signal);
+      await flush();
+      const other = server.connect();
+      const notice = (length: number) => JSON.stringify({ from: 'other', fetchedAt: 1, pad: 'x'.repeat(length - 39) });
+      expect(notice(1025)).toHaveLength(1025);
+      await other.publish(KEYS.channel, notice(1025));
+      await flush();
+      expect([a.notices, clock.pending]).toEqual([[], [WAIT]]);
+      await other.publish(KEYS.channel, notice(1024));
+      await settled(loading);
+      expect([a.notices, clock.pending]).toEqual([[clock.now()], []]);
     });
 
     it('Redis down when listening: listen rejects, and the instance subscribes once Redis answers again', async () => {
@@ -633,6 +685,147 @@ describe('FleetCoordinator', () => {
       expect(await a.coordinator.bootstrap()).toBeUndefined();
       expect(a.coordinator.role).toBeUndefined();
       expect(a.logger.lines).toEqual([]);
+    });
+  });
+
+  describe('what Redis holds is checked before it is served', () => {
+    const IGNORED = `The fleet snapshot in Redis (${KEYS.snapshot}) is ignored: `;
+    const BACKOFF_IGNORED = `The fleet's shared back-off in Redis (${KEYS.backoff}) is ignored: `;
+
+    it.each([
+      ['sealed with a key derived from the client secret', () => seedSnapshot(clock.now(), 'the-client-secret-of-a-read-only-identity'), 'it failed authentication'],
+      ['in the last-known-good format (even with the fleet key)', () => server.seed(KEYS.snapshot, sealSnapshot({ fetchedAt: clock.now(), secrets: ANSWER }, KEY_MATERIAL, BINDING, clock.now()), TTL), 'it is not a fleet snapshot of this module'],
+      ['dated 1 h in the future', () => seedSnapshot(clock.now() + 3_600_000), "it is dated in the future (more than 30 s ahead of this instance's clock)"],
+    ])('a snapshot %s is never served: bootstrap and load read Infisical instead', async (_name, seed, reason) => {
+      seed();
+      const a = instance();
+      expect(await a.coordinator.bootstrap()).toBeUndefined();
+      const snapshot = await settled(a.coordinator.load(signal));
+      expect(a.loader.validated).toEqual([]);
+      expect(snapshot.confirmedAt).toBe(clock.now());
+      expect(a.logger.of('warnOnce')[0]).toContain(`${IGNORED}${reason}`);
+      expect(a.logger.of('warnOnce').join('\n')).not.toContain(KEY_MATERIAL);
+    });
+
+    it('an older snapshot written back after a newer one was served is never followed', async () => {
+      seedSnapshot(clock.now() - 2_000);
+      const older = server.value(KEYS.snapshot)!;
+      seedSnapshot(clock.now() - 1_000);
+      const a = instance();
+      expect((await settled(a.coordinator.load(signal))).confirmedAt).toBe(clock.now() - 1_000);
+      server.seed(KEYS.snapshot, older, TTL * 10);
+      const next = await settled(a.coordinator.load(signal));
+      expect(a.loader.validated.map((v) => v.confirmedAt)).toEqual([clock.now() - 1_000]);
+      expect(next.confirmedAt).toBe(clock.now());
+      expect(a.logger.of('warnOnce')).toEqual([`${IGNORED}it is older than the snapshot this instance already serves (an older snapshot written back is never served).`]);
+      clock.advance(1);
+      expect((await settled(a.coordinator.load(signal))).confirmedAt).toBe(clock.now() - 1); // its own, newer publish: followed
+    });
+
+    it('a snapshot older than what the instance read itself while Redis was down is never followed, nor one older than its start-up read', async () => {
+      const a = instance();
+      server.stop();
+      const alone = await settled(a.coordinator.load(signal));
+      server.start();
+      seedSnapshot(alone.confirmedAt! - 1);
+      expect((await settled(a.coordinator.load(signal))).confirmedAt).toBe(clock.now());
+      expect(a.loader.validated).toEqual([]);
+
+      const b = instance();
+      await b.coordinator.publish(snapshotOf(ANSWER, clock.now()), false); // the start-up read
+      seedSnapshot(clock.now() - 1);
+      expect(await b.coordinator.bootstrap()).toBeUndefined();
+    });
+
+    it('a value larger than 32 MB in the snapshot key is refused by its size, without being read', async () => {
+      server.seed(KEYS.snapshot, 'x'.repeat(MAX_FLEET_SNAPSHOT_BYTES + 1), TTL);
+      const a = instance();
+      const snapshot = await settled(a.coordinator.load(signal));
+      expect(snapshot.confirmedAt).toBe(clock.now());
+      expect(server.commands.filter((c) => c.startsWith('GETRANGE'))).toEqual([]);
+      expect(a.logger.of('warnOnce')).toEqual([`${IGNORED}it is larger than 33554432 bytes (twice the largest answer read from Infisical), so it was not read.`]);
+    });
+
+    it.each([
+      ['a plain number (now + 10¹² ms)', () => server.seed(KEYS.backoff, String(clock.now() + 1e12), TTL), 'it is not authenticated with the fleet key'],
+      ['one sealed with another key', () => server.seed(KEYS.backoff, sealBackoff(clock.now() + 60_000, KEYS.backoff, ['the-client-secret-of-a-read-only-identity']), TTL), 'it is not authenticated with the fleet key'],
+      ['one written for another Redis key', () => server.seed(KEYS.backoff, sealBackoff(clock.now() + 60_000, 'other:backoff', KEYRING), TTL), 'it is not authenticated with the fleet key'],
+      ['an authenticated one ending beyond 300 s (+ 30 s skew)', () => seedBackoff(clock.now() + 330_001), 'it ends more than 300 s from now, beyond the longest back-off'],
+      ['a value larger than any back-off', () => server.seed(KEYS.backoff, 'x'.repeat(MAX_BACKOFF_BYTES + 1), TTL), `it is larger than ${MAX_BACKOFF_BYTES} bytes`],
+    ])('a shared back-off that is %s is ignored with a warning: the instance reads Infisical', async (_name, seed, reason) => {
+      seed();
+      const a = instance();
+      a.coordinator.readUpstreamNext();
+      await settled(a.coordinator.load(signal));
+      expect(a.loader.loads).toHaveLength(1);
+      expect(a.logger.of('warnOnce')).toEqual([expect.stringContaining(`${BACKOFF_IGNORED}${reason}`)]);
+      expect(a.logger.of('warnOnce')[0]).toMatch(/\.$/);
+    });
+
+    it('an authenticated back-off holds at most 300 s, and the instance checks it again at least once per TTL', async () => {
+      seedBackoff(clock.now() + 330_000);
+      const a = instance();
+      const refused = (await settled(a.coordinator.load(signal)).catch((e: unknown) => e)) as InfisicalRateLimitError;
+      expect(refused).toBeInstanceOf(InfisicalRateLimitError);
+      expect(refused.retryAfterSeconds).toBe(59); // one TTL, less the 1 s of jitter the store adds
+      expect(refused.message).toContain("(The fleet's shared back-off: another instance was rate-limited; 300 s left, checked again before then.)");
+      expect(a.loader.loads).toEqual([]);
+    });
+
+    it('with a TTL of 1 s the instance checks again after 1 s', async () => {
+      seedBackoff(clock.now() + 5_000);
+      const a = instance({ ttlMs: 1_000 });
+      await expect(settled(a.coordinator.load(signal))).rejects.toMatchObject({ retryAfterSeconds: 1 });
+    });
+
+    it('a shared back-off deleted from Redis holds nobody after the next check', async () => {
+      seedBackoff(clock.now() + 300_000);
+      const a = instance();
+      await expect(settled(a.coordinator.load(signal))).rejects.toMatchObject({ retryAfterSeconds: 59 });
+      server.remove(KEYS.backoff);
+      clock.advance(59_000);
+      await settled(a.coordinator.load(signal));
+      expect(a.loader.loads).toHaveLength(1);
+    });
+
+    it("the leader's back-off is stored for at most 300 s, whatever Retry-After asked", async () => {
+      const a = instance();
+      const gate = a.loader.hold();
+      const leading = a.coordinator.load(signal);
+      await flush();
+      gate.fail(new InfisicalRateLimitError(TARGET, 600));
+      await expect(settled(leading)).rejects.toBeInstanceOf(InfisicalRateLimitError);
+      expect(server.value(KEYS.backoff)).toBe(sealBackoff(clock.now() + 300_000, KEYS.backoff, KEYRING));
+      expect(server.pttl(KEYS.backoff)).toBe(300_000);
+    });
+  });
+
+  describe('fleet key rotation', () => {
+    const NEW_KEY = 'the-new-fleet-key-0123456789abcdef!';
+
+    it('with [new, previous] an instance opens what either sealed and seals with the new key only', async () => {
+      seedSnapshot(clock.now());
+      seedBackoff(clock.now() + 5_000);
+      const a = instance({ keyring: [NEW_KEY, KEY_MATERIAL] });
+      expect((await settled(a.coordinator.load(signal))).confirmedAt).toBe(clock.now()); // the previous key's snapshot
+      a.coordinator.readUpstreamNext();
+      await expect(settled(a.coordinator.load(signal))).rejects.toBeInstanceOf(InfisicalRateLimitError); // the previous key's back-off
+      clock.advance(TTL);
+      await settled(a.coordinator.load(signal));
+      const sealed = server.value(KEYS.snapshot)!;
+      expect(openSnapshot(sealed, NEW_KEY, BINDING, FLEET_SNAPSHOT).fetchedAt).toBe(clock.now());
+      expect(() => openSnapshot(sealed, KEY_MATERIAL, BINDING, FLEET_SNAPSHOT)).toThrow('it failed authentication');
+      expect(a.logger.lines).toEqual([]);
+    });
+
+    it('an instance still on the previous key alone ignores the new snapshot (one warning) and reads Infisical itself', async () => {
+      const rotated = instance({ keyring: [NEW_KEY, KEY_MATERIAL] });
+      await rotated.coordinator.publish(snapshotOf(ANSWER, clock.now()), false);
+      const old = instance();
+      await settled(old.coordinator.load(signal));
+      expect(old.loader.loads).toHaveLength(1);
+      expect(old.logger.of('warnOnce')).toEqual([expect.stringContaining('it failed authentication: it was modified, or written with another key than the fleet key (fleet.key / INFISICAL_FLEET_KEY')]);
+      expect(old.logger.of('warnOnce')[0]).not.toContain(NEW_KEY);
     });
   });
 

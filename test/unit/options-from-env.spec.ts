@@ -8,6 +8,8 @@ const PROJECT = '6f0c1a52-1111-4222-8333-444455556666';
 const BASE = { INFISICAL_PROJECT_ID: PROJECT, INFISICAL_ENVIRONMENT: 'prod', INFISICAL_CLIENT_ID: CLIENT_ID, INFISICAL_CLIENT_SECRET: 'client-secret' };
 const UNIVERSAL_AUTH = { universalAuth: { clientId: CLIENT_ID, clientSecret: 'client-secret' } };
 const DISABLED = ' (or set INFISICAL_ENABLED=false to run on .env alone)';
+const FLEET_KEY = 'fleet-key-from-the-secret-store-0123456789';
+const PREVIOUS_FLEET_KEY = 'previous-fleet-key-from-the-store-0123456789';
 
 const fromEnv = (env: Record<string, string | undefined>) => infisicalOptionsFromEnv({ ...BASE, ...env });
 
@@ -101,7 +103,11 @@ describe('infisicalOptionsFromEnv: text, lists and folders', () => {
         INFISICAL_CACHE_FILE: '/var/cache/infisical.snapshot',
         INFISICAL_CACHE_KEY: 'k'.repeat(32),
         INFISICAL_WEBHOOK_SECRET: 'whk',
+        INFISICAL_WEBHOOK_PATH: '/hooks/infisical',
         INFISICAL_REDIS_URL: 'redis://10.0.0.3:6379',
+        INFISICAL_FLEET_KEY: FLEET_KEY,
+        INFISICAL_FLEET_PREVIOUS_KEY: PREVIOUS_FLEET_KEY,
+        INFISICAL_FLEET_KEY_PREFIX: 'shop',
         INFISICAL_REQUIRED_KEYS: ' API_KEY ,, DB_URL,',
         INFISICAL_MIRROR_TO_PROCESS_ENV: 'DB_URL',
       }),
@@ -112,8 +118,8 @@ describe('infisicalOptionsFromEnv: text, lists and folders', () => {
       auth: UNIVERSAL_AUTH,
       secretPath: '/app',
       persistentCache: { path: '/var/cache/infisical.snapshot', key: 'k'.repeat(32) },
-      webhook: { secret: 'whk' },
-      fleet: { redisUrl: 'redis://10.0.0.3:6379' },
+      webhook: { secret: 'whk', path: '/hooks/infisical' },
+      fleet: { redisUrl: 'redis://10.0.0.3:6379', key: FLEET_KEY, previousKey: PREVIOUS_FLEET_KEY, keyPrefix: 'shop' },
       requiredKeys: ['API_KEY', 'DB_URL'],
       mirrorToProcessEnv: ['DB_URL'],
     });
@@ -157,6 +163,48 @@ describe('infisicalOptionsFromEnv: where the variables come from', () => {
       { option: 'projectId', variable: 'INFISICAL_PROJECT_ID', problem: `is required${DISABLED}` },
       { option: 'environment', variable: 'INFISICAL_ENVIRONMENT', problem: `is required${DISABLED}` },
     ]);
+  });
+});
+
+describe('infisicalOptionsFromEnv: the fleet from the environment alone', () => {
+  const KEYLESS = { INFISICAL_PROJECT_ID: PROJECT, INFISICAL_ENVIRONMENT: 'prod', INFISICAL_AUTH_METHOD: 'gcp-id-token', INFISICAL_IDENTITY_ID: IDENTITY };
+
+  it('a keyless login (gcp-id-token) with INFISICAL_REDIS_URL and INFISICAL_FLEET_KEY is a complete fleet set-up', () => {
+    expect(infisicalOptionsFromEnv({ ...KEYLESS, INFISICAL_REDIS_URL: 'redis://10.0.0.3:6379', INFISICAL_FLEET_KEY: FLEET_KEY })).toEqual({
+      projectId: PROJECT,
+      environment: 'prod',
+      auth: { gcpIdToken: { identityId: IDENTITY } },
+      fleet: { redisUrl: 'redis://10.0.0.3:6379', key: FLEET_KEY },
+    });
+  });
+
+  it.each([
+    ['a keyless login', KEYLESS],
+    ['Universal Auth (the client secret is no fleet key)', BASE],
+  ])('with %s, INFISICAL_REDIS_URL without INFISICAL_FLEET_KEY fails naming the variable and where to keep the key', (_name, base) => {
+    const problems = problemsOf({ INFISICAL_REDIS_URL: 'redis://10.0.0.3:6379' }, base);
+    expect(problems).toEqual([
+      {
+        option: 'fleet.key',
+        variable: 'INFISICAL_FLEET_KEY',
+        problem: expect.stringMatching(/^is required whenever the fleet is on, with every login method: at least 32 random bytes, .*secret store.*INFISICAL_FLEET_KEY/),
+      },
+    ]);
+  });
+
+  it('a short or borrowed fleet key fails naming INFISICAL_FLEET_KEY (or INFISICAL_FLEET_PREVIOUS_KEY), never its value', () => {
+    const redis = { INFISICAL_REDIS_URL: 'redis://10.0.0.3:6379' };
+    expect(problemsOf({ ...redis, INFISICAL_FLEET_KEY: 'short-key' }).map((p) => p.variable)).toEqual(['INFISICAL_FLEET_KEY']);
+    const borrowed = problemsOf({ ...redis, INFISICAL_CLIENT_SECRET: FLEET_KEY, INFISICAL_FLEET_KEY: FLEET_KEY });
+    expect(borrowed.map((p) => [p.variable, p.option])).toEqual([['INFISICAL_FLEET_KEY', 'fleet.key']]);
+    expect(JSON.stringify(borrowed)).not.toContain(FLEET_KEY);
+    expect(problemsOf({ ...redis, INFISICAL_FLEET_KEY: FLEET_KEY, INFISICAL_FLEET_PREVIOUS_KEY: FLEET_KEY }).map((p) => p.variable)).toEqual(['INFISICAL_FLEET_PREVIOUS_KEY']);
+    expect(problemsOf({ ...redis, INFISICAL_FLEET_KEY: FLEET_KEY, INFISICAL_FLEET_KEY_PREFIX: ' shop' }).map((p) => p.variable)).toEqual(['INFISICAL_FLEET_KEY_PREFIX']);
+  });
+
+  it('a webhook path without a secret, or a bad one, names the webhook variables', () => {
+    expect(problemsOf({ INFISICAL_WEBHOOK_PATH: '/hooks' }).map((p) => p.variable)).toEqual(['INFISICAL_WEBHOOK_SECRET']);
+    expect(problemsOf({ INFISICAL_WEBHOOK_SECRET: 'whk', INFISICAL_WEBHOOK_PATH: 'hooks' }).map((p) => p.variable)).toEqual(['INFISICAL_WEBHOOK_PATH']);
   });
 });
 

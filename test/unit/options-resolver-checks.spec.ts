@@ -158,13 +158,20 @@ describe('resolveInfisicalOptions: the other settings', () => {
   });
 
   it('resolves the webhook and fleet options through their readers', () => {
-    const resolved = resolve({ ...valid, webhook: { secret: 'whk-secret' }, fleet: { redisUrl: 'redis://10.0.0.3:6379' } });
+    const resolved = resolve({ ...valid, webhook: { secret: 'whk-secret' }, fleet: { redisUrl: 'redis://10.0.0.3:6379', key: KEY } });
     expect(resolved.webhook).toEqual({ path: '/webhooks/infisical', secret: 'whk-secret' });
-    expect(resolved.fleet).toEqual({ redisUrl: 'redis://10.0.0.3:6379', key: CLIENT_SECRET, keyPrefix: 'nestjs-infisical' });
+    expect(resolved.fleet).toEqual({ redisUrl: 'redis://10.0.0.3:6379', key: KEY, previousKey: undefined, keyPrefix: 'nestjs-infisical' });
+  });
+
+  it('a fleet without its own key is refused with every login method, never keyed by the client secret', () => {
+    const missing = expect.stringMatching(/^fleet\.key: is required whenever the fleet is on, with every login method: .*INFISICAL_FLEET_KEY/);
+    expect(problemsOf({ ...valid, fleet: { redisUrl: 'redis://10.0.0.3:6379' } })).toEqual([missing]);
+    expect(problemsOf({ ...withToken, fleet: { redisUrl: 'redis://10.0.0.3:6379' } })).toEqual([missing]);
+    expect(problemsOf({ ...valid, fleet: { redisUrl: 'redis://10.0.0.3:6379', key: CLIENT_SECRET } })).toEqual([expect.stringMatching(/^fleet\.key: must not be a login setting/)]);
   });
 
   it('refuses a fleet without a cache TTL (the fleet shares one read per TTL window)', () => {
-    expect(problemsOf({ ...valid, cacheTtlSeconds: 0, fleet: { redisUrl: 'redis://10.0.0.3:6379' } })).toEqual([
+    expect(problemsOf({ ...valid, cacheTtlSeconds: 0, fleet: { redisUrl: 'redis://10.0.0.3:6379', key: KEY } })).toEqual([
       'fleet: needs cacheTtlSeconds > 0 (the fleet shares one read per TTL window)',
     ]);
     expect(resolve({ ...valid, cacheTtlSeconds: 0 }).cacheTtlSeconds).toBe(0);

@@ -37,8 +37,11 @@ class StandInClient {
     this.calls.push([command, ...args]);
     return this.answer(command, args);
   }
-  get(...args: unknown[]) {
-    return this.#command('get', args);
+  strLen(...args: unknown[]) {
+    return this.#command('strLen', args);
+  }
+  getRange(...args: unknown[]) {
+    return this.#command('getRange', args);
   }
   set(...args: unknown[]) {
     return this.#command('set', args);
@@ -146,15 +149,40 @@ describe('connectRedis', () => {
       expect(redis.ready).toBe(false);
     });
 
-    it('GET answers the value or null', async () => {
-      client.answer = () => 'v';
-      expect(await redis.get('k')).toBe('v');
-      client.answer = () => null;
-      expect(await redis.get('k')).toBeNull();
+    /** STRLEN answers `bytes`, GETRANGE answers `text`. */
+    const holding = (bytes: number, text: string) => (client.answer = (command) => (command === 'strLen' ? bytes : text));
+
+    it('getBounded asks the size (STRLEN), then reads at most the bound + 1 bytes (GETRANGE 0 bound)', async () => {
+      holding(1, 'v');
+      expect(await redis.getBounded('k', 10)).toEqual({ text: 'v' });
+      holding(10, '0123456789');
+      expect(await redis.getBounded('k', 10)).toEqual({ text: '0123456789' });
       expect(client.calls.slice(1)).toEqual([
-        ['get', 'k'],
-        ['get', 'k'],
+        ['strLen', 'k'],
+        ['getRange', 'k', 0, 10],
+        ['strLen', 'k'],
+        ['getRange', 'k', 0, 10],
       ]);
+    });
+
+    it('getBounded: a larger value is never read, only its size is answered; an absent one is null', async () => {
+      holding(11, 'never read');
+      expect(await redis.getBounded('k', 10)).toEqual({ tooLargeBytes: 11 });
+      holding(0, '');
+      expect(await redis.getBounded('k', 10)).toBeNull();
+      expect(client.calls.slice(1)).toEqual([
+        ['strLen', 'k'],
+        ['strLen', 'k'],
+      ]);
+    });
+
+    it('getBounded: a value replaced between the two commands arrives cut, and is refused as too large (or absent when deleted)', async () => {
+      holding(5, 'x'.repeat(11));
+      expect(await redis.getBounded('k', 10)).toEqual({ tooLargeBytes: 11 });
+      holding(5, '');
+      expect(await redis.getBounded('k', 10)).toBeNull();
+      client.answer = (command) => (command === 'strLen' ? 5 : null);
+      expect(await redis.getBounded('k', 10)).toBeNull();
     });
 
     it('setIfAbsent is SET NX PX with a whole number of ms (at least 1): true only when the key was created', async () => {
@@ -189,7 +217,7 @@ describe('connectRedis', () => {
 
     it('a command to a client that is not connected fails at once', async () => {
       client.isReady = false;
-      expect(await unavailable(redis.get('k'))).toBe('Redis is not connected');
+      expect(await unavailable(redis.getBounded('k', 10))).toBe('Redis is not connected');
       expect(await unavailable(redis.setIfAbsent('k', 'v', 1))).toBe('Redis is not connected');
       expect(await unavailable(redis.set('k', 'v', 1))).toBe('Redis is not connected');
       expect(await unavailable(redis.publish('c', 'm'))).toBe('Redis is not connected');
@@ -203,24 +231,26 @@ describe('connectRedis', () => {
       client.answer = () => Promise.reject(new Error('READONLY You can not write against a read only replica.'));
       expect(await unavailable(redis.set('k', 'v', 1))).toBe('READONLY You can not write against a read only replica.');
       client.answer = () => Promise.reject('a string');
-      expect(await unavailable(redis.get('k'))).toBe('a string');
+      expect(await unavailable(redis.getBounded('k', 10))).toBe('a string');
       client.answer = () => {
         throw new Error('thrown at once');
       };
-      expect(await unavailable(redis.get('k'))).toBe('thrown at once');
+      expect(await unavailable(redis.getBounded('k', 10))).toBe('thrown at once');
       client.answer = () => {
         throw 42;
       };
       expect(await unavailable(redis.publish('c', 'm'))).toBe('42');
       const own = new RedisUnavailableError('already named');
       client.answer = () => Promise.reject(own);
-      await expect(redis.get('k')).rejects.toBe(own);
+      await expect(redis.getBounded('k', 10)).rejects.toBe(own);
+      client.answer = (command) => (command === 'strLen' ? 1 : Promise.reject(new Error('the second command failed')));
+      expect(await unavailable(redis.getBounded('k', 10))).toBe('the second command failed');
     });
 
     it('a command that does not answer within 1 s fails; one that answers leaves no timer behind', async () => {
       jest.useFakeTimers();
       client.answer = () => new Promise(() => undefined);
-      const slow = unavailable(redis.get('k'));
+      const slow = unavailable(redis.getBounded('k', 10));
       await jest.advanceTimersByTimeAsync(FLEET_REDIS_TIMEOUT_MS - 1);
       let settled = false;
       void slow.then(() => (settled = true));
@@ -229,10 +259,10 @@ describe('connectRedis', () => {
       await jest.advanceTimersByTimeAsync(1);
       expect(await slow).toBe(`Redis did not answer within ${FLEET_REDIS_TIMEOUT_MS} ms`);
 
-      client.answer = () => 'v';
-      expect(await redis.get('k')).toBe('v');
+      holding(1, 'v');
+      expect(await redis.getBounded('k', 10)).toEqual({ text: 'v' });
       client.answer = () => Promise.reject(new Error('no'));
-      await expect(redis.get('k')).rejects.toThrow('no');
+      await expect(redis.getBounded('k', 10)).rejects.toThrow('no');
       expect(jest.getTimerCount()).toBe(0);
     });
   });

@@ -309,6 +309,7 @@ describe('refresh policy: fleet notices', () => {
     INFISICAL_PROJECT_ID: 'p1',
     INFISICAL_ENVIRONMENT: 'prod',
     INFISICAL_REDIS_URL: 'redis://10.0.0.3:6379',
+    INFISICAL_FLEET_KEY: 'fleet-key-from-the-secret-store-0123456789',
   };
   const BINDING = { siteUrl: 'https://app.infisical.com', sources: [{ projectId: 'p1', environment: 'prod', secretPath: '/' }] };
 

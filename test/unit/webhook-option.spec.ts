@@ -51,7 +51,7 @@ describe('resolveWebhook (the webhook option)', () => {
   it.each([[42], [' /w']])('path %p (not text, or padded) is reported with a hint', (path) => {
     const { problems } = read({ secret: 'whk', path });
     expect(problems.map((p) => p.option)).toEqual(['webhook.path']);
-    expect(problems[0]!.problem).toMatch(/— an absolute URL path such as \/webhooks\/infisical$/);
+    expect(problems[0]!.problem).toMatch(/— an absolute URL path such as \/webhooks\/infisical \(INFISICAL_WEBHOOK_PATH\)$/);
   });
 
   it('an empty path is the default path', () => {
@@ -61,6 +61,6 @@ describe('resolveWebhook (the webhook option)', () => {
   it.each([['no-slash'], ['/with space'], ['/query?x=1'], ['/a#b'], ['x/']])('path %p is not an absolute URL path', (path) => {
     const { problems } = read({ secret: 'whk', path });
     expect(problems.map((p) => p.option)).toEqual(['webhook.path']);
-    expect(problems[0]!.problem).toMatch(/absolute URL path such as \/webhooks\/infisical/);
+    expect(problems[0]!.problem).toMatch(/absolute URL path such as \/webhooks\/infisical \(got "[^"]*"; INFISICAL_WEBHOOK_PATH\)$/);
   });
 });

@@ -102,7 +102,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
     warn: (message) => logger.warnOnce(message),
   });
   const cache = lastKnownGoodCache(options);
-  redactor.add('credentials', options.webhook?.secret, options.fleet && new URL(options.fleet.redisUrl).password);
+  redactor.add('credentials', options.webhook?.secret, options.fleet && new URL(options.fleet.redisUrl).password, options.fleet?.key, options.fleet?.previousKey);
   const fleet = await createFleet(options, { loader, binding: bindingOf(options), clock, metrics, logger });
   let store: SecretStore | undefined;
   const scheduler = new RefreshScheduler({

@@ -25,7 +25,7 @@ export async function createFleet(options: ResolvedInfisicalOptions, parts: Flee
     ...parts,
     redis,
     keys: fleetKeys(fleet.keyPrefix, parts.binding),
-    keyMaterial: fleet.key,
+    keyring: fleet.previousKey === undefined ? [fleet.key] : [fleet.key, fleet.previousKey],
     ttlMs: options.cacheTtlSeconds * 1000,
     target: options.sources[0]!,
     followerWaitMs: options.requestTimeoutMs,

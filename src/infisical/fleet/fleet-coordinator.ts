@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { InfisicalRateLimitError } from '../errors/transport.errors.js';
+import { RETRY_AFTER_JITTER_MS } from '../infisical.defaults.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { FleetRole } from '../metrics/metric-names.js';
 import type { SecretLoader } from '../store/secret.loader.js';
 import type { SecretSnapshot } from '../store/secret-snapshot.js';
-import { openSnapshot, sealSnapshot, type CacheBinding, type CachedSnapshot } from '../store/snapshot-envelope.js';
+import type { CacheBinding, CachedSnapshot } from '../store/snapshot-envelope.js';
 import type { StoreLogger } from '../store/store.logger.js';
+import type { FleetKeyring } from './fleet-envelope.js';
 import type { FleetKeys } from './fleet-keys.js';
+import { parseNotice, type Notice } from './fleet-notice.js';
+import { FleetSharedState } from './fleet-shared-state.js';
 import { RedisUnavailableError, type FleetRedis } from './redis-connection.js';
 
 export interface FleetCoordinatorDependencies {
   redis: FleetRedis;
   keys: FleetKeys;
   binding: CacheBinding;
-  keyMaterial: string;
+  /** `fleet.key`, then `fleet.previousKey` during a rotation: the first seals, each opens. */
+  keyring: FleetKeyring;
   loader: Pick<SecretLoader, 'load' | 'fromAnswer'>;
   clock: InfisicalClock;
   ttlMs: number;
@@ -26,21 +31,16 @@ export interface FleetCoordinatorDependencies {
   followerWaitMs: number;
 }
 
-interface Notice {
-  from: string;
-  fetchedAt: number;
-  /** A regular publish (wakes instances waiting for the lease holder), not a change announced by a webhook. */
-  quiet?: boolean;
-}
-
 /**
  * One Infisical read per TTL window for every instance that shares a Redis:
  * - a snapshot in Redis younger than the TTL is read and validated like an Infisical answer (follower);
  * - otherwise one instance wins the window's lease (`SET NX PX`), lists from Infisical and publishes the answer as
- *   an encrypted snapshot (the last-known-good format); the others wait for it;
+ *   a snapshot sealed with the fleet key; the others wait for it;
  * - a webhook received by one instance is read from Infisical by that instance, published, and announced on a
  *   channel: every instance then reads the new snapshot;
- * - a 429 seen by the leader is stored with its `Retry-After`, and the fleet backs off together;
+ * - a 429 seen by the leader is stored with its `Retry-After` (at most 300 s, authenticated with the fleet key), and
+ *   the fleet backs off together, each instance checking again at least once per TTL;
+ * - what Redis holds is checked as {@link FleetSharedState} says (size, key, date, order), else ignored;
  * - when Redis is down or slow, each instance reads Infisical itself (no error is served) and rejoins once Redis
  *   answers again.
  */
@@ -51,8 +51,11 @@ export class FleetCoordinator {
   #redisDown = false;
   #subscribed = false;
   #onNotice: (() => void) | undefined;
+  readonly #shared: FleetSharedState;
 
-  constructor(private readonly deps: FleetCoordinatorDependencies) {}
+  constructor(private readonly deps: FleetCoordinatorDependencies) {
+    this.#shared = new FleetSharedState(deps);
+  }
 
   /** Subscribes to refresh notices (again once Redis answers, if it did not now); `onNotice` runs for other instances' notices. */
   async listen(onNotice: () => void): Promise<void> {
@@ -65,12 +68,8 @@ export class FleetCoordinator {
     if (!onNotice || this.#subscribed) return;
     this.#subscribed = true;
     await this.deps.redis.subscribe(this.deps.keys.channel, (message) => {
-      let notice: Notice;
-      try {
-        notice = JSON.parse(message) as Notice;
-      } catch {
-        return;
-      }
+      const notice = parseNotice(message);
+      if (!notice) return;
       for (const wake of this.#waiters) wake();
       if (notice.from !== this.#id && !notice.quiet) onNotice();
     }).catch((error: unknown) => {
@@ -81,10 +80,10 @@ export class FleetCoordinator {
 
   /** The snapshot in Redis when it is younger than the TTL (bootstrap without any Infisical login), else undefined. */
   async bootstrap(): Promise<SecretSnapshot | undefined> {
-    const cached = await this.#readFresh().catch(() => undefined);
+    const cached = await this.#shared.readFresh().catch(() => undefined);
     if (!cached) return undefined;
     this.#role('follower');
-    return this.deps.loader.fromAnswer(cached.secrets, 'infisical', cached.fetchedAt);
+    return this.#served(await this.deps.loader.fromAnswer(cached.secrets, 'infisical', cached.fetchedAt));
   }
 
   /** The scheduler's load: from Redis when possible, from Infisical by the lease holder, alone when Redis is down. */
@@ -93,11 +92,11 @@ export class FleetCoordinator {
     this.#forceUpstream = false;
     try {
       if (!upstream) {
-        const cached = await this.#readFresh();
+        const cached = await this.#shared.readFresh();
         if (cached) return await this.#follow(cached);
         await this.#checkSharedBackoff();
-        const window = Math.floor(this.deps.clock.now() / this.deps.ttlMs);
-        if (!(await this.deps.redis.setIfAbsent(this.deps.keys.lease(window), this.#id, this.deps.ttlMs * 2))) {
+        const lease = this.deps.keys.lease(Math.floor(this.deps.clock.now() / this.deps.ttlMs));
+        if (!(await this.deps.redis.setIfAbsent(lease, this.#id, this.deps.ttlMs * 2)) && !(await this.#holds(lease))) {
           const published = await this.#awaitLeader();
           if (published) return await this.#follow(published);
         }
@@ -107,7 +106,7 @@ export class FleetCoordinator {
     } catch (error) {
       if (error instanceof InfisicalRateLimitError) throw error;
       if (!(await this.#isRedisError(error))) throw error;
-      return this.deps.loader.load(signal, { diagnose: false });
+      return this.#served(await this.deps.loader.load(signal, { diagnose: false }));
     }
     this.#role('leader');
     try {
@@ -129,10 +128,8 @@ export class FleetCoordinator {
   /** Publishes a snapshot read from Infisical (and, after a webhook, tells every instance). Redis failures are ignored. */
   async publish(snapshot: SecretSnapshot, announce: boolean): Promise<void> {
     if (snapshot.source !== 'infisical' || snapshot.confirmedAt === undefined) return;
-    const { redis, keys, keyMaterial, binding, clock, ttlMs } = this.deps;
-    const sealed = sealSnapshot({ fetchedAt: snapshot.confirmedAt, secrets: [...snapshot.answer] }, keyMaterial, binding, clock.now());
     try {
-      await redis.set(keys.snapshot, sealed, ttlMs * 10);
+      await this.#shared.writeSnapshot({ fetchedAt: snapshot.confirmedAt, secrets: [...snapshot.answer] });
     } catch (error) {
       await this.#isRedisError(error);
       return;
@@ -147,21 +144,18 @@ export class FleetCoordinator {
   async #follow(cached: CachedSnapshot): Promise<SecretSnapshot> {
     this.#rejoined();
     this.#role('follower');
-    return this.deps.loader.fromAnswer(cached.secrets, 'infisical', cached.fetchedAt);
+    return this.#served(await this.deps.loader.fromAnswer(cached.secrets, 'infisical', cached.fetchedAt));
   }
 
-  async #readFresh(): Promise<CachedSnapshot | undefined> {
-    const { redis, keys, keyMaterial, binding, clock, ttlMs } = this.deps;
-    const text = await redis.get(keys.snapshot);
-    if (text === null) return undefined;
-    let cached: CachedSnapshot;
-    try {
-      cached = openSnapshot(text, keyMaterial, binding);
-    } catch (error) {
-      this.deps.logger.warnOnce(`The fleet snapshot in Redis (${keys.snapshot}) is ignored: ${(error as Error).message}.`);
-      return undefined;
-    }
-    return clock.now() - cached.fetchedAt < ttlMs ? cached : undefined;
+  /** Whether this instance holds `lease` (it read earlier in this window, and that read failed or was not kept). */
+  async #holds(lease: string): Promise<boolean> {
+    return (await this.deps.redis.getBounded(lease, this.#id.length))?.text === this.#id;
+  }
+
+  /** `snapshot`, recorded as served: a snapshot in Redis older than it is never followed. */
+  #served(snapshot: SecretSnapshot): SecretSnapshot {
+    if (snapshot.confirmedAt !== undefined) this.#shared.served(snapshot.confirmedAt);
+    return snapshot;
   }
 
   /**
@@ -181,7 +175,7 @@ export class FleetCoordinator {
       const timer = clock.setTimeout(wake, followerWaitMs);
       this.#waiters.add(wake);
     });
-    const published = await this.#readFresh().catch((error: unknown) => {
+    const published = await this.#shared.readFresh().catch((error: unknown) => {
       wake();
       throw error;
     });
@@ -190,18 +184,24 @@ export class FleetCoordinator {
       return published;
     }
     await woken;
-    return this.#readFresh();
+    return this.#shared.readFresh();
   }
 
+  /**
+   * Throws the fleet's shared back-off as a 429 when one is in force. Its wait is what is left of it, but at most
+   * about one TTL: the instance then checks again, so a back-off deleted from Redis holds nobody longer than that.
+   */
   async #checkSharedBackoff(): Promise<void> {
-    const until = Number(await this.deps.redis.get(this.deps.keys.backoff));
-    const remaining = until - this.deps.clock.now();
-    if (Number.isFinite(until) && remaining > 0) throw new InfisicalRateLimitError(this.deps.target, Math.ceil(remaining / 1000));
+    const remaining = await this.#shared.backoffRemainingMs();
+    if (remaining <= 0) return;
+    const wait = Math.min(remaining, this.deps.ttlMs - RETRY_AFTER_JITTER_MS);
+    throw new InfisicalRateLimitError(this.deps.target, Math.max(1, Math.ceil(wait / 1000))).withNote(
+      `(The fleet's shared back-off: another instance was rate-limited; ${Math.ceil(remaining / 1000)} s left, checked again before then.)`,
+    );
   }
 
   async #shareBackoff(error: InfisicalRateLimitError): Promise<void> {
-    const ms = (error.retryAfterSeconds ?? 60) * 1000;
-    await this.deps.redis.set(this.deps.keys.backoff, String(this.deps.clock.now() + ms), ms).catch(() => undefined);
+    await this.#shared.shareBackoff((error.retryAfterSeconds ?? 60) * 1000).catch(() => undefined);
   }
 
   /** Records a Redis failure (once in the log until it recovers); false for errors that are not Redis's. */
@@ -235,3 +235,4 @@ export class FleetCoordinator {
     return this.deps.metrics.fleetRole;
   }
 }
+

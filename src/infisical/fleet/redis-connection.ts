@@ -1,10 +1,17 @@
 import type { RedisClientType } from 'redis';
 import { FLEET_REDIS_TIMEOUT_MS } from '../infisical.defaults.js';
 
+/** A value read with a size bound: its text, or only its size when it is larger than the bound. */
+export type BoundedValue = { text: string; tooLargeBytes?: undefined } | { text?: undefined; tooLargeBytes: number };
+
 /** The commands the fleet uses, each bounded in time; any failure rejects (the caller falls back to its own polling). */
 export interface FleetRedis {
   readonly ready: boolean;
-  get(key: string): Promise<string | null>;
+  /**
+   * The value of `key` when it is at most `maxBytes` long, else only its size; null when absent. STRLEN first, then
+   * GETRANGE 0 `maxBytes`: a larger value is never transferred (one replaced in between arrives cut at `maxBytes` + 1).
+   */
+  getBounded(key: string, maxBytes: number): Promise<BoundedValue | null>;
   /** SET NX PX: true when this call created the key. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
@@ -50,7 +57,12 @@ export async function connectRedis(url: string, onError: (error: Error) => void,
     get ready() {
       return client.isReady;
     },
-    get: (key) => bounded(() => ready(client).get(key)),
+    getBounded: (key, maxBytes) =>
+      readBounded(
+        () => bounded(() => ready(client).strLen(key)),
+        (end) => bounded(() => ready(client).getRange(key, 0, end)),
+        maxBytes,
+      ),
     setIfAbsent: async (key, value, ttlMs) => (await bounded(() => ready(client).set(key, value, { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }))) === 'OK',
     set: async (key, value, ttlMs) => {
       await bounded(() => ready(client).set(key, value, { expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }));
@@ -72,6 +84,20 @@ export async function connectRedis(url: string, onError: (error: Error) => void,
       await connecting;
     },
   };
+}
+
+/**
+ * A value read with a size bound: its size first (`strLen`), then — only when it is not larger than `maxBytes` —
+ * its bytes up to `maxBytes` + 1 (`getRange(end)`), so a value that grew in between is still cut. Null when absent
+ * or empty. @internal
+ */
+export async function readBounded(strLen: () => Promise<number>, getRange: (end: number) => Promise<string | null>, maxBytes: number): Promise<BoundedValue | null> {
+  const bytes = await strLen();
+  if (bytes > maxBytes) return { tooLargeBytes: bytes };
+  if (bytes === 0) return null;
+  const text = await getRange(maxBytes);
+  if (!text) return null; // deleted in between
+  return text.length > maxBytes ? { tooLargeBytes: text.length } : { text };
 }
 
 /** The client, when it is connected; a command to a client that is (re)connecting fails at once. */

@@ -29,25 +29,35 @@ export interface PersistentCacheOptions {
 export interface WebhookOptions {
   /** The webhook's secret key, as entered in Infisical (env `INFISICAL_WEBHOOK_SECRET`). */
   secret: string;
-  /** Route of the receiver. @default '/webhooks/infisical' */
+  /** Route of the receiver (env `INFISICAL_WEBHOOK_PATH`). @default '/webhooks/infisical' */
   path?: string;
 }
 
 /**
  * Opt-in fleet coordination on Redis (needs the `redis` package, node-redis 5): one instance per TTL window reads
- * Infisical and publishes the answer as an encrypted snapshot; the others read it from Redis (a new instance too,
- * at bootstrap, without logging in, when the snapshot is younger than the TTL). A webhook received by one instance
- * is announced to all. When Redis is down or slow, every instance reads Infisical itself; no error is served.
+ * Infisical and publishes the answer as a snapshot sealed with the fleet key; the others read it from Redis (a new
+ * instance too, at bootstrap, without logging in, when the snapshot is younger than the TTL). A webhook received by
+ * one instance is announced to all. When Redis is down or slow, every instance reads Infisical itself; no error is
+ * served. A snapshot in Redis is refused when no fleet key opens it, when it is larger than 32 MB (asked before it is
+ * read), dated more than 30 s ahead, or older than the one the instance serves; the shared back-off after a 429 is
+ * authenticated with the fleet key and lasts at most 300 s.
  */
 export interface FleetOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://…` (env `INFISICAL_REDIS_URL`). */
   redisUrl: string;
   /**
-   * Key material for the snapshot's AES-256-GCM key (HKDF-SHA256), the same on every instance, at least 32 characters.
-   * @default the machine identity's client secret
+   * The fleet key (env `INFISICAL_FLEET_KEY`), required with every login method: at least 32 random bytes, the same on
+   * every instance, from the platform's secret store (e.g. `openssl rand -base64 48` stored in Secret Manager). It
+   * seals the snapshot (AES-256-GCM, key by HKDF-SHA256) and authenticates the shared back-off; it is never derived
+   * from a login credential, and may not equal one.
+   *
+   * Rotation: deploy `key: <new>, previousKey: <old>` to every instance (each seals with the new key and opens
+   * either; an instance still on the old key alone reads Infisical itself meanwhile), then remove `previousKey`.
    */
-  key?: string;
-  /** Prefix of the Redis keys and channel. @default 'nestjs-infisical' */
+  key: string;
+  /** The fleet key being replaced during a rotation (env `INFISICAL_FLEET_PREVIOUS_KEY`): opens, never seals. @default undefined */
+  previousKey?: string;
+  /** Prefix of the Redis keys and channel (env `INFISICAL_FLEET_KEY_PREFIX`). @default 'nestjs-infisical' */
   keyPrefix?: string;
 }
 

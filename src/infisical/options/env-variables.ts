@@ -36,7 +36,11 @@ export const INFISICAL_ENV_VARIABLES: readonly EnvVariable[] = [
   { variable: 'INFISICAL_CACHE_FILE', option: 'persistentCache.path', kind: 'text', description: 'encrypted last-known-good snapshot file (off by default)' },
   { variable: 'INFISICAL_CACHE_KEY', option: 'persistentCache.key', kind: 'secret', description: 'key material for that file, ≥ 32 characters (default: derived from the client secret; required with every other login method)' },
   { variable: 'INFISICAL_WEBHOOK_SECRET', option: 'webhook.secret', kind: 'secret', description: 'secret key of the project webhook; turns on the receiver at POST /webhooks/infisical (off by default)' },
-  { variable: 'INFISICAL_REDIS_URL', option: 'fleet.redisUrl', kind: 'secret', description: 'Redis shared by the instances: one Infisical read per TTL window for the whole fleet (off by default)' },
+  { variable: 'INFISICAL_WEBHOOK_PATH', option: 'webhook.path', kind: 'text', description: 'route of the webhook receiver (default /webhooks/infisical)' },
+  { variable: 'INFISICAL_REDIS_URL', option: 'fleet.redisUrl', kind: 'secret', description: 'Redis shared by the instances: one Infisical read per TTL window for the whole fleet (off by default; needs INFISICAL_FLEET_KEY)' },
+  { variable: 'INFISICAL_FLEET_KEY', option: 'fleet.key', kind: 'secret', description: "the fleet's own key, ≥ 32 random bytes from the platform's secret store, the same on every instance; required with INFISICAL_REDIS_URL" },
+  { variable: 'INFISICAL_FLEET_PREVIOUS_KEY', option: 'fleet.previousKey', kind: 'secret', description: 'during a fleet key rotation, the key being replaced: still accepted, never used to seal' },
+  { variable: 'INFISICAL_FLEET_KEY_PREFIX', option: 'fleet.keyPrefix', kind: 'text', description: 'prefix of the Redis keys and channel (default nestjs-infisical)' },
   { variable: 'INFISICAL_REQUIRED_KEYS', option: 'requiredKeys', kind: 'list', description: 'keys that must be present, comma-separated' },
   { variable: 'INFISICAL_MIRROR_TO_PROCESS_ENV', option: 'mirrorToProcessEnv', kind: 'list', description: 'keys also written to process.env for libraries that read only process.env, comma-separated (off by default)' },
 ];

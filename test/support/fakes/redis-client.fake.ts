@@ -1,5 +1,5 @@
-import type { FleetRedis } from '../../../src/infisical/fleet/redis-connection.js';
-import { RedisUnavailableError } from '../../../src/infisical/fleet/redis-connection.js';
+import type { BoundedValue, FleetRedis } from '../../../src/infisical/fleet/redis-connection.js';
+import { readBounded, RedisUnavailableError } from '../../../src/infisical/fleet/redis-connection.js';
 
 interface Entry {
   value: string;
@@ -9,7 +9,7 @@ interface Entry {
 
 /**
  * An in-memory Redis shared by several {@link FakeRedisClient}s (one per fleet instance), with the semantics of the
- * commands the fleet uses: GET, SET PX, SET NX PX, PUBLISH / SUBSCRIBE. Keys expire on the given clock (a
+ * commands the fleet uses: STRLEN, GETRANGE, SET PX, SET NX PX, PUBLISH / SUBSCRIBE. Keys expire on the given clock (a
  * ManualClock): a key is gone once `now()` reaches its expiry, checked on every access as Redis does.
  *
  * `stop()` simulates Redis loss: every command of every client rejects with {@link RedisUnavailableError} (as the real
@@ -76,6 +76,11 @@ export class FakeRedisServer {
     this.#data.set(key, { value, expiresAt: this.clock.now() + ttlMs });
   }
 
+  /** Deletes a key directly (test set-up, like DEL from another client). */
+  remove(key: string): void {
+    this.#data.delete(key);
+  }
+
   /** How many listeners are subscribed to `channel`. */
   subscriberCount(channel: string): number {
     return this.#subscribers.get(channel)?.size ?? 0;
@@ -93,8 +98,14 @@ export class FakeRedisServer {
     return action();
   }
 
-  get(key: string): string | null {
-    return this.#live(key)?.value ?? null;
+  /** STRLEN: the value's length in bytes (UTF-8), 0 when absent. */
+  strlen(key: string): number {
+    return Buffer.byteLength(this.#live(key)?.value ?? '');
+  }
+
+  /** GETRANGE key start end (inclusive, in bytes); '' when absent. */
+  getRange(key: string, start: number, end: number): string {
+    return Buffer.from(this.#live(key)?.value ?? '').subarray(start, end + 1).toString();
   }
 
   set(key: string, value: string, ttlMs: number, onlyIfAbsent: boolean): boolean {
@@ -151,8 +162,13 @@ export class FakeRedisClient implements FleetRedis {
     return this.server.running && !this.#closed;
   }
 
-  get(key: string): Promise<string | null> {
-    return this.server.run(this, `GET ${key}`, () => this.server.get(key));
+  /** As the real connection reads: STRLEN, then GETRANGE 0 maxBytes only when the value is not larger. */
+  getBounded(key: string, maxBytes: number): Promise<BoundedValue | null> {
+    return readBounded(
+      () => this.server.run(this, `STRLEN ${key}`, () => this.server.strlen(key)),
+      (end) => this.server.run(this, `GETRANGE ${key} 0 ${end}`, () => this.server.getRange(key, 0, end)),
+      maxBytes,
+    );
   }
 
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
