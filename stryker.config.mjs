@@ -56,8 +56,11 @@ export default {
     // Specs that run the compiled app, CLI or packed library in child processes: Stryker mutates the TypeScript
     // sources that Jest loads in-process, so these cannot kill a mutant and only cost time.
     // In unit mode Jest looks for specs under test/unit/ only.
+    // A unit test that has not finished after 2 s is stuck on a promise the mutant never settles: failing it there
+    // (a killed mutant; the file's other tests are then skipped) keeps the runner process, where Stryker's own timeout
+    // would kill and restart it.
     config: UNIT_ONLY
-      ? { ...STRYKER_JEST_PLUGINS, roots: ['<rootDir>/test/unit'], testPathIgnorePatterns: CHILD_PROCESS_SPECS }
+      ? { ...STRYKER_JEST_PLUGINS, roots: ['<rootDir>/test/unit'], testPathIgnorePatterns: CHILD_PROCESS_SPECS, testTimeout: 2000 }
       : { ...STRYKER_JEST_PLUGINS, testPathIgnorePatterns: CHILD_PROCESS_SPECS },
   },
   mutate: ['src/infisical/**/*.ts', '!src/infisical/cli/**', '!src/infisical/**/*.interface.ts', '!src/infisical/index.ts'],

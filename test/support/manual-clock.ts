@@ -1,5 +1,11 @@
 import type { InfisicalClock, InfisicalTimer } from '../../src/infisical/interfaces/infisical-clock.interface.js';
 
+/** More timers than any test fires in one {@link ManualClock.advance} (a day of 1 s timers is 86,400). */
+const MAX_TIMERS_PER_ADVANCE = 100_000;
+
+const runaway = (method: string, ms: number): Error =>
+  new Error(`ManualClock.${method}(${ms}): more than ${MAX_TIMERS_PER_ADVANCE} timers fired; a timer keeps re-arming itself`);
+
 interface PendingTimer {
   id: number;
   at: number;
@@ -42,14 +48,15 @@ export class ManualClock implements InfisicalClock {
   }
 
   /**
-   * Like {@link advance}, but after each timer it awaits `settle()` (e.g. the store's `whenSettled`) so that the
+   * Like {@link advance} (and with the same limit), but after each timer it awaits `settle()` (e.g. the store's `whenSettled`) so that the
    * work the timer started — real I/O on loopback — completes before time moves on, as it would in reality.
    */
   async advanceAsync(ms: number, settle: () => Promise<unknown>): Promise<void> {
     const end = this.#now + ms;
-    for (;;) {
+    for (let fired = 0; ; fired++) {
       const next = this.#nextDue(end);
       if (!next) break;
+      if (fired === MAX_TIMERS_PER_ADVANCE) throw runaway('advanceAsync', ms);
       this.#timers.delete(next.id);
       this.#now = Math.max(this.#now, next.at);
       next.callback();
@@ -63,12 +70,17 @@ export class ManualClock implements InfisicalClock {
     return [...this.#timers.values()].filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
   }
 
-  /** Moves time forward by `ms`, firing due timers in order (time stops at each timer while it runs). */
+  /**
+   * Moves time forward by `ms`, firing due timers in order (time stops at each timer while it runs). Throws when one
+   * call fires more than {@link MAX_TIMERS_PER_ADVANCE} timers: code that keeps re-arming a timer that is already due
+   * would otherwise never let the test end.
+   */
   advance(ms: number): void {
     const end = this.#now + ms;
-    for (;;) {
+    for (let fired = 0; ; fired++) {
       const next = this.#nextDue(end);
       if (!next) break;
+      if (fired === MAX_TIMERS_PER_ADVANCE) throw runaway('advance', ms);
       this.#timers.delete(next.id);
       this.#now = Math.max(this.#now, next.at);
       next.callback();

@@ -6,6 +6,9 @@
  * - starts the coverage record empty, so that a dry run in which no mutant is reached still reports coverage:
  *   Stryker's instrumented code creates that record lazily on the first hit, and Stryker reads a missing record as
  *   "no coverage analysis" and runs every test against every mutant (all Survived instead of NoCoverage).
+ * With a mutant active, once one test of the file has failed the file's remaining tests are skipped: one failure kills
+ * the mutant, and a mutant that makes every test hang (a promise that never settles) then costs one test timeout
+ * instead of one per test — or Stryker's own timeout, which also restarts the test runner process.
  */
 const { TestEnvironment } = require('jest-environment-node');
 const { isDryRun, recordTests } = require('./covering-tests.cjs');
@@ -36,8 +39,17 @@ class CoveringTestsEnvironment extends TestEnvironment {
     if (isDryRun() && context && !context.mutantCoverage) context.mutantCoverage = { static: {}, perTest: {} };
   }
 
+  #failed = false;
+
   async handleTestEvent(event) {
-    if (event.name === 'test_start') this.#names.push(fullName(event.test));
+    if (event.name === 'test_start') {
+      this.#names.push(fullName(event.test));
+      if (this.#failed && !isDryRun()) event.test.mode = 'skip';
+    } else if (event.name === 'test_done' && event.test.errors.length > 0) {
+      this.#failed = true;
+    } else if (event.name === 'hook_failure') {
+      this.#failed = true;
+    }
   }
 
   async teardown() {
