@@ -88,6 +88,22 @@ describe('ConfigPublisher.publishInitial', () => {
 });
 
 describe('ConfigPublisher.publishChanges', () => {
+  it("gives as oldValue what ConfigService.get returned: the published value, else the environment's, else a prototype member's", () => {
+    const { host, events, publisher } = setUp();
+    publisher.publishInitial({ [K('A')]: 'a1' });
+    host[K('EMPTY')] = undefined;
+    process.env[K('EMPTY')] = 'from-env';
+    process.env[K('ENV_ONLY')] = 'env-only';
+    publisher.publishChanges([K('A'), K('EMPTY'), K('ENV_ONLY'), 'toString'], { [K('A')]: 'a2', [K('EMPTY')]: 'e', [K('ENV_ONLY')]: 'x', toString: 't' });
+    expect(events.map((e) => [e.path, e.oldValue])).toEqual([
+      [K('A'), 'a1'],
+      [K('EMPTY'), 'from-env'],
+      [K('ENV_ONLY'), 'env-only'],
+      ['toString', Object.prototype.toString],
+    ]);
+    expect(Object.hasOwn(host, 'toString')).toBe(true);
+  });
+
   it('sets each changed key (removed ones become undefined), one changes$ event each', () => {
     const { service, events, publisher } = setUp();
     publisher.publishInitial({ [K('A')]: 'a1', [K('B')]: 'b1' });

@@ -145,6 +145,16 @@ describe('parseListResponse: fields and fallbacks', () => {
     expect(parseListResponse({ secrets: [sub('K', 'a', '/app/a'), sub('K', 'b', '/app/a')] }, FOLDER).duplicateKeys).toEqual(['K']);
     expect(parseListResponse({ secrets: [own('K', 'a')], imports: [{ environment: 'dev', secretPath: '/app', secrets: [own('K', 'b')] }] }, FOLDER).duplicateKeys).toEqual([]);
   });
+
+  it('finds a duplicate whose two entries are apart, other folders between them; a folder is its environment and path together', () => {
+    const apart = parseListResponse({ secrets: [sub('K', 'a', '/app/a'), sub('K', 'b', '/app/b'), sub('L', 'c', '/app/a'), sub('K', 'd', '/app/a')] }, FOLDER);
+    expect(apart.duplicateKeys).toEqual(['K']);
+    expect(apart.secrets.map((s) => [s.key, s.value])).toEqual([['K', 'a'], ['L', 'c']]);
+    const otherEnvironment = parseListResponse({ secrets: [sub('K', 'a', '/app/a'), own('K', 'b', { secretPath: '/app/a', environment: 'prod' })] }, FOLDER);
+    expect(otherEnvironment.duplicateKeys).toEqual([]);
+    const imported = parseListResponse({ secrets: [], imports: [{ environment: 'dev', secretPath: '/x', secrets: [own('K', 'a'), own('L', 'b'), own('K', 'c')] }] }, FOLDER);
+    expect(imported.duplicateKeys).toEqual(['K']);
+  });
 });
 
 describe('parseListResponse: each malformed answer says what is wrong', () => {

@@ -224,11 +224,12 @@ describe('SecretLoader.load', () => {
 
 describe('SecretLoader: a large answer in steps', () => {
   /** A harness whose steps hold `keysPerStep` keys and whose validator and redactor record the order of the work. */
-  function stepped(keysPerStep: number) {
+  function stepped(keysPerStep: number, sources: ResolvedSource[] = [base]) {
     const events: string[] = [];
     const validator = new ConfigValidator(undefined, [], [], 'Infisical environment "prod"');
     const validate = validator.validate.bind(validator);
     const h = harness({
+      sources,
       steps: { keysPerStep, pause: async () => void events.push('pause') },
       validator: {
         validate: async (input, pause) => {
@@ -251,8 +252,15 @@ describe('SecretLoader: a large answer in steps', () => {
     const h = stepped(2);
     h.api.lists = listOf({ A: 'alpha-value', B: 'bravo-value', C: 'charlie-value' });
     const snapshot = await h.loader.load(h.signal, { diagnose: false });
-    expect(h.events).toEqual(['pause', 'mask', 'pause', 'validate (in stages)', 'pause', 'pause', 'pause', 'validated', 'pause']);
+    expect(h.events).toEqual(['pause', 'pause', 'mask', 'pause', 'validate (in stages)', 'pause', 'pause', 'pause', 'validated', 'pause']);
     expect(snapshot.values).toEqual({ A: 'alpha-value', B: 'bravo-value', C: 'charlie-value' });
+  });
+
+  it('counts the keys of every source: lists that fit one step each but not together are merged after a pause', async () => {
+    const h = stepped(2, [base, app]);
+    h.api.lists = bySource({ '/': listOf({ A: 'alpha-value' }), '/app': listOf({ B: 'bravo-value', C: 'charlie-value' }) });
+    await h.loader.load(h.signal, { diagnose: false });
+    expect(h.events.slice(0, 3)).toEqual(['pause', 'pause', 'mask']);
   });
 
   it('an answer that fits one step is validated at once, without a pause', async () => {

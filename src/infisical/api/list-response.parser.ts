@@ -68,19 +68,29 @@ export function parseListResponse(body: unknown, folder: { environment: string; 
   if (imports !== undefined && imports !== null && !Array.isArray(imports)) throw new MalformedAnswerError('the list answer has an "imports" field that is not an array');
   const result: ParsedList = { secrets: [], hiddenKeys: [], duplicateKeys: [], droppedKeys: [] };
   const byKey = new Map<string, FetchedSecret>();
-  const seenInFolder = new Set<string>();
+  /** Keys seen per folder (environment, path, imported or not); items of one folder mostly come in a row. */
+  const folders = new Map<string, Set<string>>();
+  let current: { environment: string; secretPath: string; imported: boolean; keys: Set<string> } | undefined;
+  const keysOfFolder = (item: Item): Set<string> => {
+    if (current?.environment === item.environment && current.secretPath === item.secretPath && current.imported === item.imported) return current.keys;
+    const id = `${item.environment}\u0000${item.secretPath}\u0000${item.imported}`;
+    let keys = folders.get(id);
+    if (!keys) folders.set(id, (keys = new Set()));
+    current = { environment: item.environment, secretPath: item.secretPath, imported: item.imported, keys };
+    return keys;
+  };
   const claimed = new Set<string>();
   const accept = (item: Item) => {
     if (UNUSABLE_KEYS.has(item.key)) {
       if (!result.droppedKeys.includes(item.key)) result.droppedKeys.push(item.key);
       return;
     }
-    const folderKey = `${item.environment}\u0000${item.secretPath}\u0000${item.imported}\u0000${item.key}`;
-    if (seenInFolder.has(folderKey)) {
+    const seenInFolder = keysOfFolder(item);
+    if (seenInFolder.has(item.key)) {
       if (!result.duplicateKeys.includes(item.key)) result.duplicateKeys.push(item.key);
       return;
     }
-    seenInFolder.add(folderKey);
+    seenInFolder.add(item.key);
     // A key belongs to the first entry of the highest precedence, even a hidden one: a lower one never shows through.
     if (claimed.has(item.key)) return;
     claimed.add(item.key);
@@ -88,8 +98,8 @@ export function parseListResponse(body: unknown, folder: { environment: string; 
       result.hiddenKeys.push(item.key);
       return;
     }
-    const { hidden: _hidden, ...secret } = item;
-    byKey.set(item.key, secret);
+    const { key, value, version, secretPath, environment, imported } = item;
+    byKey.set(key, { key, value, version, secretPath, environment, imported });
   };
   const own = secrets.map((item) => parseItem(item, false, folder));
   for (const item of own) if (item.secretPath === folder.secretPath) accept(item);

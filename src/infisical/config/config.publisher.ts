@@ -86,7 +86,15 @@ export class ConfigPublisher {
       return;
     }
     const host = this.host!;
-    const events = keys.map((key) => ({ path: pathOf(key), oldValue: (service.get as (path: unknown) => unknown)(pathOf(key)), newValue: valueOf(key) }));
+    // `ConfigService.get` reads the configuration object first: a value published there is read without its path lookup
+    const oldValueOf = (key: string, path: unknown) => {
+      const own = Object.hasOwn(host, key) ? host[key] : undefined;
+      return own !== undefined ? own : (service.get as (path: unknown) => unknown)(path);
+    };
+    const events = keys.map((key) => {
+      const path = pathOf(key);
+      return { path, oldValue: oldValueOf(key, path), newValue: valueOf(key) };
+    });
     for (const [i, key] of keys.entries()) defineValue(host, key, events[i]!.newValue);
     this.#emit(subject, events);
   }

@@ -46,6 +46,9 @@ export class SecretLoader {
   async load(signal: AbortSignal, options: { diagnose: boolean }): Promise<SecretSnapshot> {
     const { sources } = this.deps;
     const lists = await Promise.all(sources.map((source) => this.#list(source, signal, options.diagnose)));
+    // a large answer: the event loop turns between reading the lists and merging them
+    const steps = this.deps.steps ?? EVENT_LOOP_STEPS;
+    if (lists.reduce((sum, list) => sum + list.secrets.length, 0) > steps.keysPerStep) await steps.pause();
     const answer = mergeSources(lists, sources, (message) => this.deps.warn(message));
     try {
       return await this.#validate(answer, 'infisical', this.deps.clock.now());
