@@ -18,7 +18,7 @@ import { LogCapture } from '../support/log-capture.js';
 import type { ManualClock } from '../support/manual-clock.js';
 import { commands, setups } from '../support/model/composition.commands.js';
 import type { Setup } from '../support/model/composition.model.js';
-import { isolateModelWorld, runParameters, sequenceAgainst } from '../support/model/composition.run.js';
+import { assertModel, isolateModelWorld, runParameters, sequenceAgainst } from '../support/model/composition.run.js';
 import { CompositionSystem, driveUntilSettled, moduleOptions, paymentsConfig } from '../support/model/composition.system.js';
 import type { ModelInfisical } from '../support/model/model-infisical.fake.js';
 
@@ -53,12 +53,12 @@ async function startApp(setup: Setup, infisical: ModelInfisical, clock: ManualCl
 }
 
 describe('composition model through a Nest app: ConfigService, providers and the store follow the model', () => {
-  it(`${parameters.numRuns} random sequences against InfisicalModule.forRoot + forFeature`, async () => {
+  it(`${parameters.numRuns} random sequences (MODEL_SEED=${parameters.seed}) against InfisicalModule.forRoot + forFeature`, async () => {
     const property = fc.asyncProperty(
       setups({ features: true }),
       fc.commands(commands({ runtimeRequirements: false }), { maxCommands: 25, size: '+1' }),
       sequenceAgainst(startApp),
     );
-    await fc.assert(property, parameters);
+    await assertModel(property, parameters);
   }, 300_000);
 });

@@ -17,29 +17,69 @@ export type StartSystem = (setup: Setup, infisical: ModelInfisical, clock: Manua
 
 /** The property body: one setup and one command sequence against a system that `start` boots. */
 export function sequenceAgainst(start: StartSystem) {
-  return async (setup: Setup, commands: Iterable<fc.AsyncCommand<CompositionModel, CompositionSystem>>): Promise<void> => {
-    const clock = new ManualClock();
-    const infisical = new ModelInfisical(clock);
-    prepareWorld(setup, infisical);
-    const model = new CompositionModel(setup);
-    const refused = model.bootRejections();
-    let system: CompositionSystem | undefined;
-    try {
-      system = await start(setup, infisical, clock).catch((error: unknown) => {
-        if (refused.length === 0) throw new Error(`start-up refused a configuration the model accepts: ${String(error)}`);
-        return undefined;
-      });
-      if (!system) return;
-      if (refused.length > 0) throw new Error(`start-up accepted a configuration the model rejects (${refused.join(', ')})`);
-      model.absorb(system);
-      checkViews(model, system);
-      const real = system;
-      await fc.asyncModelRun(() => ({ model, real }), commands);
-    } finally {
-      if (system && !system.closed) await system.shutdown();
-      clearWorld();
-    }
+  return (setup: Setup, commands: Iterable<fc.AsyncCommand<CompositionModel, CompositionSystem>>): Promise<void> =>
+    // The jitter of a Nest app's module is Math.random's (it has no `random` option): seeded from the setup, so a
+    // sequence replays exactly from fast-check's seed and path
+    withSeededMathRandom(seedOf(setup), () => runSequence(start, setup, commands));
+}
+
+async function runSequence(start: StartSystem, setup: Setup, commands: Iterable<fc.AsyncCommand<CompositionModel, CompositionSystem>>): Promise<void> {
+  const clock = new ManualClock();
+  const infisical = new ModelInfisical(clock);
+  prepareWorld(setup, infisical);
+  const model = new CompositionModel(setup);
+  const refused = model.bootRejections();
+  let system: CompositionSystem | undefined;
+  try {
+    system = await start(setup, infisical, clock).catch((error: unknown) => {
+      if (refused.length === 0) throw new Error(`start-up refused a configuration the model accepts: ${String(error)}`);
+      return undefined;
+    });
+    if (!system) return;
+    if (refused.length > 0) throw new Error(`start-up accepted a configuration the model rejects (${refused.join(', ')})`);
+    model.absorb(system);
+    checkViews(model, system);
+    const real = system;
+    await fc.asyncModelRun(() => ({ model, real }), commands);
+  } finally {
+    if (system && !system.closed) await system.shutdown();
+    clearWorld();
+  }
+}
+
+/** A 32-bit seed from the setup's content (the same setup always gives the same seed). */
+function seedOf(setup: Setup): number {
+  let hash = 0x811c9dc5;
+  for (const char of JSON.stringify(setup)) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return hash;
+}
+
+/**
+ * Runs `work` with `Math.random` replaced by a small seeded generator (mulberry32), restored afterwards: whatever the
+ * code under test draws from `Math.random` is the same on every replay of the sequence.
+ */
+export async function withSeededMathRandom<T>(seed: number, work: () => Promise<T>): Promise<T> {
+  const original = Math.random;
+  let state = seed >>> 0;
+  Math.random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+  try {
+    return await work();
+  } finally {
+    Math.random = original;
+  }
+}
+
+/** How many sequences, from which seed (and, to replay a shrunk failure, which path). */
+export interface ModelRunParameters {
+  numRuns: number;
+  seed: number;
+  path?: string;
 }
 
 /** Runs and seed under mutation testing (MUTATION_TESTS set): few, and the same every time, so scores are stable. */
@@ -47,13 +87,27 @@ const MUTATION_RUNS = 25;
 const MUTATION_SEED = 22;
 
 /**
- * fast-check parameters: a fixed count with a random seed (MODEL_SEED and MODEL_PATH replay a failure); under mutation
- * testing a short run with a fixed seed.
+ * fast-check parameters: a fixed count with a fresh random seed, chosen here so that it can be named in the test's
+ * title (a failure outside the property — a timeout, an error thrown from a timer — still shows it); MODEL_SEED and
+ * MODEL_PATH replay a failure. Under mutation testing a short run with a fixed seed.
  */
-export function runParameters(defaultRuns: number): fc.Parameters<unknown> {
+export function runParameters(defaultRuns: number): ModelRunParameters {
   if (process.env.MUTATION_TESTS !== undefined && process.env.MODEL_SEED === undefined) return { numRuns: MUTATION_RUNS, seed: MUTATION_SEED };
   const numRuns = Number(process.env.MODEL_RUNS ?? defaultRuns);
-  return process.env.MODEL_SEED === undefined ? { numRuns } : { numRuns, seed: Number(process.env.MODEL_SEED), path: process.env.MODEL_PATH };
+  // fast-check's own choice of a seed when none is given
+  const seed = process.env.MODEL_SEED === undefined ? Date.now() ^ (Math.random() * 0x100000000) : Number(process.env.MODEL_SEED);
+  return process.env.MODEL_PATH === undefined ? { numRuns, seed } : { numRuns, seed, path: process.env.MODEL_PATH };
+}
+
+/**
+ * `fc.assert` of a model property; a failure's message ends with the command line that replays it (fast-check
+ * prints the seed and the path of the shrunk counterexample; the path is added when fast-check reports one).
+ */
+export async function assertModel<Ts>(property: fc.IAsyncProperty<Ts>, parameters: ModelRunParameters): Promise<void> {
+  const details = await fc.check(property, parameters);
+  if (!details.failed) return;
+  const replay = `MODEL_SEED=${details.seed}${details.counterexamplePath ? ` MODEL_PATH=${details.counterexamplePath}` : ''}`;
+  throw new Error(`${fc.defaultReportMessage(details) ?? 'The model property failed.'}\nReplay: ${replay}`);
 }
 
 /**
