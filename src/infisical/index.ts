@@ -59,6 +59,14 @@ export { SecretGroup } from './credentials/secret-ref.js';
 export { InjectSecret } from './infisical.decorators.js';
 /** Injects the {@link SecretGroup} registered with `InfisicalModule.forFeature({ groups })`. */
 export { InjectSecretGroup } from './infisical.decorators.js';
+
+// ── Dynamic secrets (option `dynamicSecrets`): a lease per instance, renewed, replaced and revoked ────────────────
+/** Injects the handle of a dynamic secret (`forFeature({ dynamicSecrets: [name] })`); `InjectDynamicSecret.token(name)` for factories. */
+export { InjectDynamicSecret } from './infisical.decorators.js';
+/** The current lease of a dynamic secret: credentials, lease ID, expiry, `onRotate`, `forceRefresh`. */
+export { DynamicSecretHandle } from './leases/dynamic-secret.handle.js';
+/** A `pg` pool that follows a dynamic secret's lease: new pool per lease, the old one drained, one retry on 28P01. */
+export { LeasedPgPool } from './leases/pg-pool.adapter.js';
 /** Namespaced, typed configuration built from secrets: the `registerAs` of Infisical values. */
 export { registerSecretsAs } from './config/register-secrets-as.js';
 /** What `registerSecretsAs` returns (`KEY`, `asProvider()`, `ConfigType<typeof x>`). */

@@ -5,13 +5,14 @@ import { InfisicalHealthIndicator } from './health/infisical.health.js';
 import {
   INFISICAL_ASSEMBLY,
   INFISICAL_CLOCK,
+  INFISICAL_DYNAMIC_SECRETS,
   INFISICAL_MODULE_EXTRAS,
   INFISICAL_MODULE_OPTIONS,
   INFISICAL_WEBHOOK,
   NEST_CONFIGURATION_TOKEN,
 } from './infisical.constants.js';
 import { systemClock } from './infisical.clock.js';
-import { createNamespaceProviders, createStore, storeOf, validCredentialClasses, webhookOf } from './infisical.providers.js';
+import { createNamespaceProviders, createStore, DynamicSecretsShutdown, leasesOf, storeOf, validCredentialClasses, webhookOf } from './infisical.providers.js';
 import type { InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 import { SecretStore } from './store/secret-store.js';
 import { InfisicalWebhookMount } from './webhook/webhook.mount.js';
@@ -44,9 +45,11 @@ export function assembleInfisicalModule(definition: DynamicModule, extras: Infis
       },
       { provide: SecretStore, useFactory: storeOf, inject: [INFISICAL_ASSEMBLY] },
       { provide: INFISICAL_WEBHOOK, useFactory: webhookOf, inject: [INFISICAL_ASSEMBLY] },
+      { provide: INFISICAL_DYNAMIC_SECRETS, useFactory: leasesOf, inject: [INFISICAL_ASSEMBLY] },
+      DynamicSecretsShutdown,
       InfisicalWebhookMount,
     ],
-    exports: [SecretStore],
+    exports: [SecretStore, INFISICAL_DYNAMIC_SECRETS],
   };
   const namespaces = createNamespaceProviders(extras.namespaces, 'namespaces');
   const namespaceTokens = namespaces.map((p) => (p as { provide: string }).provide);

@@ -28,5 +28,11 @@ export const NEST_CONFIGURATION_TOKEN = 'CONFIGURATION_TOKEN';
 /** Token of what the assembly built for one registration: the store and its webhook receiver (internal). @internal */
 export const INFISICAL_ASSEMBLY = Symbol('INFISICAL_ASSEMBLY');
 
+/** Prefix of the token under which `InfisicalModule.forFeature` registers a dynamic secret's handle. @internal */
+export const INFISICAL_DYNAMIC_SECRET_TOKEN_PREFIX = 'INFISICAL_DYNAMIC_SECRET:';
+
+/** Token of the leases of one registration (`DynamicSecretLeases`); null without the `dynamicSecrets` option. @internal */
+export const INFISICAL_DYNAMIC_SECRETS = Symbol('INFISICAL_DYNAMIC_SECRETS');
+
 /** Token of the webhook receiver of one registration (route and handler); null when the `webhook` option is not set. @internal */
 export const INFISICAL_WEBHOOK = Symbol('INFISICAL_WEBHOOK');

@@ -1,15 +1,18 @@
-import type { Provider } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import { isSecretNamespace, type SecretNamespace } from './config/secret-namespace.definition.js';
 import type { CredentialClass } from './credentials/credential-rules.js';
 import { SecretGroup, SecretRef } from './credentials/secret-ref.js';
 import { InfisicalOptionsError } from './errors/options.error.js';
-import { getSecretGroupToken, getSecretToken } from './infisical.decorators.js';
+import { INFISICAL_DYNAMIC_SECRETS } from './infisical.constants.js';
+import { getDynamicSecretToken, getSecretGroupToken, getSecretToken } from './infisical.decorators.js';
 import type { InfisicalClock } from './interfaces/infisical-clock.interface.js';
 import type { InfisicalFeatureOptions, InfisicalModuleExtras } from './interfaces/infisical-module-extras.interface.js';
 import type { InfisicalModuleOptions } from './interfaces/infisical-module-options.interface.js';
 import { assembleSecretStore, type AssembledSecretStore } from './assembly/create-secret-store.js';
 import { SecretStore } from './store/secret-store.js';
+import type { DynamicSecretLeases } from './leases/dynamic-secret-leases.js';
+import type { DynamicSecretHandle } from './leases/dynamic-secret.handle.js';
 import type { WebhookReceiver } from './webhook/attach-webhook.js';
 
 const isCredentialClass = (c: unknown): c is CredentialClass =>
@@ -79,6 +82,24 @@ export const storeOf = (assembly: AssembledSecretStore): SecretStore => assembly
 /** Factory of the `INFISICAL_WEBHOOK` provider: the assembly's webhook receiver, or null without the `webhook` option. */
 export const webhookOf = (assembly: AssembledSecretStore): WebhookReceiver | null => assembly.webhook ?? null;
 
+/** Factory of the `INFISICAL_DYNAMIC_SECRETS` provider: the assembly's leases, or null without `dynamicSecrets`. */
+export const leasesOf = (assembly: AssembledSecretStore): DynamicSecretLeases | null => assembly.leases ?? null;
+
+/**
+ * Revokes the leases of the registration when the application shuts down (`app.close()`, SIGTERM with shutdown
+ * hooks): every current and draining lease, in parallel, within the shutdown budget (5 s). Runs in
+ * `onApplicationShutdown`, after every `onModuleDestroy`, so pools close before their roles are dropped.
+ * @internal
+ */
+@Injectable()
+export class DynamicSecretsShutdown implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(INFISICAL_DYNAMIC_SECRETS) private readonly leases: DynamicSecretLeases | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.leases?.stop();
+  }
+}
+
 const MISSING_ROOT =
   'needs InfisicalModule.forRoot / forRootAsync registered with isGlobal: true (forFeature modules find the store through it). Fix: add isGlobal: true to InfisicalModule.forRoot*';
 
@@ -107,5 +128,18 @@ export function createFeatureProviders(feature: InfisicalFeatureOptions): Provid
     },
     inject,
   }));
-  return [...secrets, ...groups, ...createNamespaceProviders(feature.namespaces, 'InfisicalModule.forFeature namespaces')];
+  const dynamicSecrets: Provider[] = (feature.dynamicSecrets ?? []).map((name) => ({
+    provide: getDynamicSecretToken(name),
+    useFactory: (store: SecretStore | undefined, leases: DynamicSecretLeases | null | undefined): DynamicSecretHandle => {
+      requireStore(store);
+      if (!leases) {
+        throw new InfisicalOptionsError([
+          { option: 'dynamicSecrets', problem: `lists no dynamic secret, but InfisicalModule.forFeature asks for "${name}" (@InjectDynamicSecret('${name}')): add it to dynamicSecrets (INFISICAL_DYNAMIC_SECRETS=${name})` },
+        ]);
+      }
+      return leases.handle(name);
+    },
+    inject: [...inject, { token: INFISICAL_DYNAMIC_SECRETS, optional: true }],
+  }));
+  return [...secrets, ...groups, ...dynamicSecrets, ...createNamespaceProviders(feature.namespaces, 'InfisicalModule.forFeature namespaces')];
 }

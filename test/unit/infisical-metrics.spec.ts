@@ -40,6 +40,25 @@ describe('InfisicalMetrics', () => {
     );
   });
 
+  it('counts lease events by dynamic secret and event, a failure by its error code', async () => {
+    const fake = new FakeMeter();
+    const { metrics } = await metricsOn(fake);
+    metrics.lease('postgres-app', 'created');
+    metrics.lease('postgres-app', 'renewed');
+    metrics.lease('postgres-app', 'revoked');
+    metrics.lease('postgres-app', 'failed', { code: 'INFISICAL_LEASE_REFUSED' });
+    metrics.lease('redis', 'failed', new Error('no code'));
+    const on = (name: string, event: string) => ({ ...COMMON, 'infisical.dynamic_secret.name': name, 'infisical.lease.event': event });
+    expect(fake.points(INSTRUMENTS.leaseEvents.name)).toEqual([
+      { value: 1, attributes: on('postgres-app', 'created') },
+      { value: 1, attributes: on('postgres-app', 'renewed') },
+      { value: 1, attributes: on('postgres-app', 'revoked') },
+      { value: 1, attributes: { ...on('postgres-app', 'failed'), 'error.type': 'INFISICAL_LEASE_REFUSED' } },
+      { value: 1, attributes: { ...on('redis', 'failed'), 'error.type': 'unknown' } },
+    ]);
+    expect(() => InfisicalMetrics.none().lease('postgres-app', 'created')).not.toThrow();
+  });
+
   it('counts a successful refresh and records its duration in seconds, by result', async () => {
     const fake = new FakeMeter();
     const { metrics } = await metricsOn(fake);

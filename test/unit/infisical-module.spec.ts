@@ -8,6 +8,7 @@ import { InfisicalHealthIndicator } from '../../src/infisical/health/infisical.h
 import {
   INFISICAL_ASSEMBLY,
   INFISICAL_CLOCK,
+  INFISICAL_DYNAMIC_SECRETS,
   INFISICAL_MODULE_EXTRAS,
   INFISICAL_MODULE_OPTIONS,
   INFISICAL_WEBHOOK,
@@ -17,7 +18,7 @@ import { systemClock } from '../../src/infisical/infisical.clock.js';
 import { assembleInfisicalModule, InfisicalCoreModule } from '../../src/infisical/infisical-core.module.js';
 import { getSecretGroupToken, getSecretToken, InjectSecret, InjectSecretGroup } from '../../src/infisical/infisical.decorators.js';
 import { InfisicalFeatureModule, InfisicalModule } from '../../src/infisical/infisical.module.js';
-import { createStore, storeOf, webhookOf } from '../../src/infisical/infisical.providers.js';
+import { createStore, DynamicSecretsShutdown, leasesOf, storeOf, webhookOf } from '../../src/infisical/infisical.providers.js';
 import { SecretStore } from '../../src/infisical/store/secret-store.js';
 import { InfisicalWebhookMount } from '../../src/infisical/webhook/webhook.mount.js';
 
@@ -44,7 +45,9 @@ describe('assembleInfisicalModule (what forRoot / forRootAsync register)', () =>
     expect(find(core.providers, SecretStore)).toEqual({ provide: SecretStore, useFactory: storeOf, inject: [INFISICAL_ASSEMBLY] });
     expect(find(core.providers, INFISICAL_WEBHOOK)).toEqual({ provide: INFISICAL_WEBHOOK, useFactory: webhookOf, inject: [INFISICAL_ASSEMBLY] });
     expect(find(core.providers, InfisicalWebhookMount)).toBe(InfisicalWebhookMount);
-    expect(core.exports).toEqual([SecretStore]);
+    expect(find(core.providers, INFISICAL_DYNAMIC_SECRETS)).toEqual({ provide: INFISICAL_DYNAMIC_SECRETS, useFactory: leasesOf, inject: [INFISICAL_ASSEMBLY] });
+    expect(find(core.providers, DynamicSecretsShutdown)).toBe(DynamicSecretsShutdown);
+    expect(core.exports).toEqual([SecretStore, INFISICAL_DYNAMIC_SECRETS]);
   });
 
   it('around it: credentials, namespaces and the health indicator, exported; global only with isGlobal: true', () => {

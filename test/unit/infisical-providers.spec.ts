@@ -4,11 +4,15 @@ import { GeminiCredentials } from '../../src/infisical/credentials/gemini.creden
 import { GmailCredentials } from '../../src/infisical/credentials/gmail.credentials.js';
 import { SecretGroup, SecretRef } from '../../src/infisical/credentials/secret-ref.js';
 import { InfisicalOptionsError } from '../../src/infisical/errors/options.error.js';
-import { getSecretGroupToken, getSecretToken } from '../../src/infisical/infisical.decorators.js';
+import { getDynamicSecretToken, getSecretGroupToken, getSecretToken, InjectDynamicSecret } from '../../src/infisical/infisical.decorators.js';
+import { INFISICAL_DYNAMIC_SECRETS } from '../../src/infisical/infisical.constants.js';
+import type { DynamicSecretLeases } from '../../src/infisical/leases/dynamic-secret-leases.js';
 import {
   createFeatureProviders,
   createNamespaceProviders,
   createStore,
+  DynamicSecretsShutdown,
+  leasesOf,
   storeOf,
   validCredentialClasses,
   validNamespaces,
@@ -21,7 +25,7 @@ import { ManualClock } from '../support/manual-clock.js';
 
 interface FactoryProvider {
   provide: unknown;
-  useFactory: (store: unknown) => unknown;
+  useFactory: (store: unknown, leases?: unknown) => unknown;
   inject: unknown[];
 }
 
@@ -105,6 +109,32 @@ describe('createFeatureProviders', () => {
     expect(problemOf(() => provider!.useFactory(fakeStore().store))).toContain('InfisicalModule.forFeature namespaces');
     expect(createFeatureProviders({})).toEqual([]);
   });
+
+  it('provides the handle of each listed dynamic secret under its token; an unlisted name fails naming the option', () => {
+    const handles = new Map([['postgres-app', { name: 'postgres-app' }]]);
+    const leases = {
+      handle: (name: string) => {
+        if (!handles.has(name)) throw new Error(`No dynamic secret "${name}" is configured`);
+        return handles.get(name);
+      },
+    };
+    const [provider, other] = createFeatureProviders({ dynamicSecrets: ['postgres-app', 'mongo'] }) as unknown as FactoryProvider[];
+    expect(provider!.provide).toBe('INFISICAL_DYNAMIC_SECRET:postgres-app');
+    expect(provider!.provide).toBe(getDynamicSecretToken('postgres-app'));
+    expect(InjectDynamicSecret.token('postgres-app')).toBe(provider!.provide);
+    expect(provider!.inject).toEqual([...OPTIONAL_STORE, { token: INFISICAL_DYNAMIC_SECRETS, optional: true }]);
+    expect(provider!.useFactory(fakeStore().store, leases)).toBe(handles.get('postgres-app'));
+    expect(() => other!.useFactory(fakeStore().store, leases)).toThrow('No dynamic secret "mongo" is configured');
+    expect(problemOf(() => provider!.useFactory(fakeStore().store, null))).toMatch(/dynamicSecrets.*"postgres-app".*INFISICAL_DYNAMIC_SECRETS=postgres-app/s);
+    expect(problemOf(() => provider!.useFactory(undefined, leases))).toMatch(/add isGlobal: true/);
+  });
+
+  it('revokes the leases at application shutdown, and does nothing without them', async () => {
+    const calls: string[] = [];
+    await new DynamicSecretsShutdown({ stop: async () => void calls.push('stop') } as unknown as DynamicSecretLeases).onApplicationShutdown();
+    await new DynamicSecretsShutdown(null).onApplicationShutdown();
+    expect(calls).toEqual(['stop']);
+  });
 });
 
 describe('createStore and the providers that read its assembly', () => {
@@ -135,8 +165,11 @@ describe('createStore and the providers that read its assembly', () => {
   it('SecretStore is the assembly store; INFISICAL_WEBHOOK its receiver, or null without one', () => {
     const store = fakeStore().store;
     const receiver = { path: '/w' } as WebhookReceiver;
-    expect(storeOf({ store, webhook: receiver })).toBe(store);
-    expect(webhookOf({ store, webhook: receiver })).toBe(receiver);
+    expect(storeOf({ store, webhook: receiver, leases: undefined })).toBe(store);
+    expect(webhookOf({ store, webhook: receiver, leases: undefined })).toBe(receiver);
     expect(webhookOf({ store, webhook: undefined } as AssembledSecretStore)).toBeNull();
+    const leases = {} as DynamicSecretLeases;
+    expect(leasesOf({ store, webhook: undefined, leases })).toBe(leases);
+    expect(leasesOf({ store, webhook: undefined, leases: undefined })).toBeNull();
   });
 });

@@ -6,6 +6,9 @@ import { createSecretStore } from '../../src/infisical/assembly/create-secret-st
 import type { InfisicalHealthState, InfisicalStatus } from '../../src/infisical/interfaces/infisical-status.interface.js';
 import type { SecretStore } from '../../src/infisical/store/secret-store.js';
 import { ManualClock } from '../support/manual-clock.js';
+import type { DynamicSecretLeases } from '../../src/infisical/leases/dynamic-secret-leases.js';
+import type { LeaseStatus } from '../../src/infisical/leases/lease-lifecycle.interface.js';
+import { dynamicSecretsHealth, worstState } from '../../src/infisical/health/lease-health.details.js';
 
 const status = (state: InfisicalHealthState): InfisicalStatus => ({
     state,
@@ -75,5 +78,73 @@ describe('InfisicalHealthIndicator', () => {
     expect(text).not.toContain('db-secret-value');
     expect(text).not.toContain('"state"');
     await store.onApplicationShutdown();
+  });
+
+  describe('with dynamic secrets', () => {
+    const S = 1000;
+    const lease = (overrides: Partial<LeaseStatus> = {}): LeaseStatus => ({
+      name: 'postgres-app',
+      environment: 'prod',
+      path: '/db',
+      state: 'active',
+      leaseId: 'lease-7',
+      createdAt: 0,
+      expireAt: 60 * S,
+      maxExpireAt: 180 * S,
+      renewals: 3,
+      handOvers: 1,
+      consecutiveFailures: 0,
+      lastError: undefined,
+      ...overrides,
+    });
+    const leasesWith = (...statuses: LeaseStatus[]) => ({ statuses: () => statuses }) as unknown as DynamicSecretLeases;
+    const clockAt = (now: number) => new ManualClock(now);
+
+    it('lists each lease (ID, expiry, max expiry, renewals, hand-overs), and the store decides while the leases are up', () => {
+      const indicator = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('up')), leasesWith(lease()), clockAt(10 * S));
+      expect(indicator.isHealthy()).toEqual({
+        infisical: {
+          status: 'up',
+          ...detailsOf('up'),
+          dynamicSecrets: [
+            {
+              name: 'postgres-app',
+              environment: 'prod',
+              path: '/db',
+              status: 'up',
+              leaseId: 'lease-7',
+              expiresAt: new Date(60 * S).toISOString(),
+              maxExpiresAt: new Date(180 * S).toISOString(),
+              renewals: 3,
+              handOvers: 1,
+              consecutiveFailures: 0,
+            },
+          ],
+        },
+      });
+      const degradedStore = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('degraded')), leasesWith(lease()), clockAt(10 * S));
+      expect(degradedStore.isHealthy().infisical.status).toBe('degraded');
+    });
+
+    it('degraded when a lease is in its last fifth and cannot be renewed; down when a lease expired — store up', () => {
+      const failing = lease({ consecutiveFailures: 2, lastError: { code: 'INFISICAL_UNREACHABLE', message: 'unreachable' } });
+      const atRisk = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('up')), leasesWith(lease({ name: 'other' }), failing), clockAt(50 * S));
+      const result = atRisk.isHealthy().infisical as unknown as { status: string; stale: boolean; dynamicSecrets: Array<{ status: string; reason?: string }> };
+      expect(result.status).toBe('degraded');
+      expect(result.stale).toBe(false);
+      expect(result.dynamicSecrets.map((d) => d.status)).toEqual(['up', 'degraded']);
+      expect(result.dynamicSecrets[1]!.reason).toBe('the lease ends in 10 s and could not be renewed or replaced: unreachable');
+      const expired = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('up')), leasesWith(lease({ state: 'expired' })), clockAt(70 * S));
+      expect(expired.isHealthy().infisical.status).toBe('down');
+    });
+
+    it('worstState: down over degraded over up, up for none', () => {
+      expect(worstState([])).toBe('up');
+      expect(worstState(['up', 'degraded', 'up'])).toBe('degraded');
+      expect(worstState(['degraded', 'down', 'up'])).toBe('down');
+      expect(dynamicSecretsHealth([lease({ leaseId: undefined, expireAt: undefined, maxExpireAt: undefined, state: 'starting' })], 0)).toEqual([
+        expect.objectContaining({ status: 'down', reason: 'no lease yet', leaseId: undefined, expiresAt: undefined, maxExpiresAt: undefined }),
+      ]);
+    });
   });
 });

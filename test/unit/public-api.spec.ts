@@ -2,8 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import ts from 'typescript';
 
 const ENTRY = 'src/infisical/index.ts';
-/** The budget of the main entry: what an application writes, nothing internal. */
-const MAX_EXPORTED_NAMES = 60;
+/**
+ * The budget of the main entry: what an application writes, nothing internal (60, plus the two names dynamic secrets
+ * cannot do without: the handle's type and the pg pool that follows it; the decorator carries its token).
+ */
+const MAX_EXPORTED_NAMES = 62;
 
 /** Every name the main entry exports (values and types), with the doc comment written on its export line. */
 function publicApi(): { name: string; value: boolean; doc: string }[] {
@@ -41,5 +44,7 @@ describe('public API of the main entry', () => {
       expect(names).not.toContain(internal);
     }
     expect(names).toEqual(expect.arrayContaining(['InfisicalModule', 'SecretStore', 'InfisicalHealthIndicator', 'registerSecretsAs', 'GmailCredentials', 'InfisicalError', 'infisicalConfigLoader']));
+    expect(names).toEqual(expect.arrayContaining(['InjectDynamicSecret', 'DynamicSecretHandle', 'LeasedPgPool']));
+    for (const internal of ['DynamicSecretLeases', 'LeaseLifecycle', 'getDynamicSecretToken', 'INFISICAL_DYNAMIC_SECRETS']) expect(names).not.toContain(internal);
   });
 });

@@ -11,6 +11,8 @@ import { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalModuleOptions } from '../interfaces/infisical-module-options.interface.js';
 import { attachWebhook, type WebhookReceiver } from '../webhook/attach-webhook.js';
+import type { DynamicSecretLeases } from '../leases/dynamic-secret-leases.js';
+import { createDynamicSecretLeases, startDynamicSecretLeases } from './attach-dynamic-secrets.js';
 import { createFleet, joinFleet } from '../fleet/attach-fleet.js';
 import { resolveInfisicalOptions } from '../options/options.resolver.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
@@ -40,6 +42,8 @@ export interface SecretStoreEnvironment {
 export interface AssembledSecretStore {
   store: SecretStore;
   webhook: WebhookReceiver | undefined;
+  /** The leases of the `dynamicSecrets` option, taken at start-up (undefined without that option). */
+  leases: DynamicSecretLeases | undefined;
 }
 
 /** Builds and bootstraps the store of one registration (see {@link assembleSecretStore}). */
@@ -74,7 +78,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
     store.install(new SecretSnapshot(config, 'env', undefined, []));
     attachProcessEnvMirror(store, options.mirrorToProcessEnv, undefined, mirror);
     logger.log(`Infisical is disabled: configuration ${summary(store, clock.now() - started)}`);
-    return { store, webhook: undefined };
+    return { store, webhook: undefined, leases: undefined };
   }
 
   const target = options.sources[0]!;
@@ -85,7 +89,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
     consecutiveFailures: () => state.view.failures,
     now: () => clock.now(),
   });
-  const { api, session } = connectToInfisical({ ...options, auth: options.auth }, clock, redactor, {
+  const { api, session, dynamicSecrets } = connectToInfisical({ ...options, auth: options.auth }, clock, redactor, {
     onLogin: () => metrics.login(),
     onRenew: () => metrics.renewal(),
   });
@@ -124,6 +128,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
     return current.refreshAfterChange();
   };
   const webhook = attachWebhook(store, options, { clock, metrics, logger, refresh: upstreamRefresh });
+  const leases = createDynamicSecretLeases({ options, api: dynamicSecrets, session, clock, metrics, redactor, logger, random });
   try {
     const started = clock.now();
     if (fleet) await joinFleet(fleet, store, clock);
@@ -133,6 +138,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
       : await loadAtStartup({ loader, cache, clock, random, startupTimeoutMs: options.startupTimeoutMs, lifetime: scheduler.signal, target, sources: options.sources });
     store.install(snapshot);
     attachProcessEnvMirror(store, options.mirrorToProcessEnv, undefined, mirror);
+    if (leases) await startDynamicSecretLeases(leases, { clock, options }, started);
     if (fleet && !fromFleet && !fallbackCause) void fleet.publish(snapshot, false);
     if (fallbackCause && cache) {
       scheduler.recordFailure(fallbackCause);
@@ -145,7 +151,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
       logger.log(`Loaded configuration from ${where}: ${summary(store, clock.now() - started)}`);
       scheduler.scheduleRegular();
     }
-    return { store, webhook };
+    return { store, webhook, leases };
   } catch (error) {
     store.onModuleDestroy();
     if (error instanceof InfisicalError) error.message = redactor.redact(error.message);

@@ -1,3 +1,4 @@
+import { DynamicSecretsApi } from '../api/dynamic-secrets.api.js';
 import { transportFor } from '../api/http-transport.js';
 import { InfisicalApi } from '../api/infisical-api.js';
 import { MAX_JSON_DEPTH, MAX_RESPONSE_BYTES } from '../infisical.defaults.js';
@@ -12,6 +13,8 @@ import { createLoginMethod, keylessLoginOf } from './login-methods.js';
 export interface InfisicalConnection {
   api: InfisicalApi;
   session: AccessTokenSession;
+  /** The dynamic-secret lease routes, with the same request settings as `api`. */
+  dynamicSecrets: DynamicSecretsApi;
 }
 
 const clientIdOf = (auth: ResolvedAuth) => (auth.method === 'universal-auth' ? auth.clientId : undefined);
@@ -24,13 +27,14 @@ export function connectToInfisical(
   events?: SessionEvents,
 ): InfisicalConnection {
   const http = { transport: () => transportFor(options.fetch), timeoutMs: options.requestTimeoutMs, maxBytes: MAX_RESPONSE_BYTES, maxJsonDepth: MAX_JSON_DEPTH, clock };
-  const api = new InfisicalApi({
+  const settings = {
     siteUrl: options.siteUrl,
     http,
-    sanitize: (text) => redactor.redact(sanitizeServerText(text)),
+    sanitize: (text: string) => redactor.redact(sanitizeServerText(text)),
     clientId: clientIdOf(options.auth),
     keyless: keylessLoginOf(options.auth),
-  });
+  };
+  const api = new InfisicalApi(settings);
   const session = new AccessTokenSession(createLoginMethod(options.auth, clock, http), api, options.sources[0]!, clock, redactor, clientIdOf(options.auth), events);
-  return { api, session };
+  return { api, session, dynamicSecrets: new DynamicSecretsApi(settings) };
 }

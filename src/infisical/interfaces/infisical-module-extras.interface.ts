@@ -27,4 +27,10 @@ export interface InfisicalFeatureOptions {
   groups?: Record<string, string[]>;
   /** `registerSecretsAs` namespaces, as in `forRoot`'s `namespaces` (the same name twice gives the same object). */
   namespaces?: SecretNamespace[];
+  /**
+   * Names of dynamic secrets (each listed in the `dynamicSecrets` option) injectable with `@InjectDynamicSecret(name)`
+   * or `InjectDynamicSecret.token(name)`: the handle of its current lease. An unlisted name fails bootstrap naming it.
+   * @default []
+   */
+  dynamicSecrets?: string[];
 }

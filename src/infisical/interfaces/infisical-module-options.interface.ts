@@ -1,3 +1,4 @@
+import type { InfisicalDynamicSecretOptions } from './dynamic-secret-options.interface.js';
 import type { InfisicalAuthOptions } from './infisical-auth.interface.js';
 import type { InfisicalSourceOptions } from './infisical-source.interface.js';
 import type { StandardSchemaV1 } from './standard-schema.interface.js';
@@ -148,4 +149,12 @@ export interface InfisicalModuleOptions {
   webhook?: WebhookOptions;
   /** Fleet coordination on Redis: one Infisical read per TTL window for all instances. @default undefined (off) */
   fleet?: FleetOptions;
+  /**
+   * Dynamic secrets to lease (env `INFISICAL_DYNAMIC_SECRETS=name[@/folder],…`): each instance takes a lease of each
+   * at start-up (within `startupTimeoutMs`; an unknown name fails start-up naming it), renews it, replaces it before
+   * its max TTL and revokes it at shutdown. Inject a handle with `InfisicalModule.forFeature({ dynamicSecrets: [name] })`
+   * and `@InjectDynamicSecret(name)`. An entry is `{ name, environment?, path?, ttl?, drainMs? }` or `"name[@/folder]"`.
+   * @default [] (none)
+   */
+  dynamicSecrets?: Array<InfisicalDynamicSecretOptions | string>;
 }

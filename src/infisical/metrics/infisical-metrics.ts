@@ -1,14 +1,17 @@
 import type { Attributes, BatchObservableCallback, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
 import {
   ATTR_ENVIRONMENT,
+  ATTR_DYNAMIC_SECRET,
   ATTR_ERROR_TYPE,
   ATTR_FLEET_ROLE,
+  ATTR_LEASE_EVENT,
   ATTR_PROJECT,
   ATTR_REFRESH_RESULT,
   ATTR_WEBHOOK_OUTCOME,
   INSTRUMENTS,
   METER_NAME,
   type FleetRole,
+  type LeaseEvent,
   type WebhookOutcome,
 } from './metric-names.js';
 import { loadMetricsApi, type OtelMetricsModule } from './otel-metrics-api.js';
@@ -20,6 +23,7 @@ interface Instruments {
   logins: Counter;
   renewals: Counter;
   webhookEvents: Counter;
+  leaseEvents: Counter;
   gauges: ObservableGauge[];
   observe: BatchObservableCallback;
 }
@@ -97,6 +101,15 @@ export class InfisicalMetrics {
     this.#instruments?.webhookEvents.add(1, { ...this.#common, [ATTR_WEBHOOK_OUTCOME]: outcome });
   }
 
+  /** Counts a lease operation of dynamic secret `name`; a failure by its error's `code` (`error.type`). */
+  lease(name: string, event: LeaseEvent, error?: unknown): void {
+    const i = this.#instruments;
+    if (!i) return;
+    const code = (error as { code?: unknown } | undefined)?.code;
+    const attributes = { ...this.#common, [ATTR_DYNAMIC_SECRET]: name, [ATTR_LEASE_EVENT]: event };
+    i.leaseEvents.add(1, event === 'failed' ? { ...attributes, [ATTR_ERROR_TYPE]: typeof code === 'string' ? code : 'unknown' } : attributes);
+  }
+
   /** The role reported by `infisical.fleet.role` (nothing is reported without a fleet). */
   set fleetRole(role: FleetRole | undefined) {
     this.#role = role;
@@ -132,6 +145,7 @@ export class InfisicalMetrics {
       logins: meter.createCounter(INSTRUMENTS.logins.name, options(INSTRUMENTS.logins)),
       renewals: meter.createCounter(INSTRUMENTS.renewals.name, options(INSTRUMENTS.renewals)),
       webhookEvents: meter.createCounter(INSTRUMENTS.webhookEvents.name, options(INSTRUMENTS.webhookEvents)),
+      leaseEvents: meter.createCounter(INSTRUMENTS.leaseEvents.name, options(INSTRUMENTS.leaseEvents)),
       gauges,
       observe,
     };

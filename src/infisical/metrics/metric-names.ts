@@ -32,6 +32,10 @@ export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_WEBHOOK_OUTCOME = 'infisical.webhook.outcome';
 /** @internal */
 export const ATTR_FLEET_ROLE = 'infisical.fleet.role';
+/** @internal */
+export const ATTR_DYNAMIC_SECRET = 'infisical.dynamic_secret.name';
+/** @internal */
+export const ATTR_LEASE_EVENT = 'infisical.lease.event';
 
 /** The instruments, keyed by what they measure. @internal */
 export const INSTRUMENTS = {
@@ -91,9 +95,18 @@ export const INSTRUMENTS = {
     description: '1 for the role this instance has in the fleet now (leader, follower, standalone: Redis unreachable, own polling).',
     attributes: [ATTR_FLEET_ROLE],
   },
+  leaseEvents: {
+    name: 'infisical.dynamic_secret.leases',
+    kind: 'counter',
+    unit: '{lease}',
+    description: 'Lease operations of a dynamic secret, by event (created: a new lease, renewed, revoked, failed: a create, renewal or revocation that failed; error.type says why).',
+    attributes: [ATTR_DYNAMIC_SECRET, ATTR_LEASE_EVENT, ATTR_ERROR_TYPE],
+  },
 } as const satisfies Record<string, InstrumentDefinition>;
 
 /** What became of a webhook delivery (`infisical.webhook.outcome`). @internal */
 export type WebhookOutcome = 'refresh' | 'ignored' | 'rejected';
+/** What happened to a lease (`infisical.lease.event`). @internal */
+export type LeaseEvent = 'created' | 'renewed' | 'revoked' | 'failed';
 /** The role of this instance in the fleet (`infisical.fleet.role`). @internal */
 export type FleetRole = 'leader' | 'follower' | 'standalone';

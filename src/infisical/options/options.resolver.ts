@@ -19,12 +19,13 @@ import { resolveSources } from './sources.option.js';
 import { resolveWebhook } from './webhook.option.js';
 import { resolveFleet } from './fleet.option.js';
 import { resolveMirror } from './mirror.option.js';
+import { resolveDynamicSecrets } from './dynamic-secrets.option.js';
 
 const KNOWN_OPTIONS = new Set<string>([
   'enabled', 'siteUrl', 'projectId', 'environment', 'secretPath', 'recursive', 'includeImports', 'expandSecretReferences',
   'sources', 'auth', 'cacheTtlSeconds', 'startupTimeoutMs', 'requestTimeoutMs', 'maxStaleSeconds', 'schema',
   'requiredKeys', 'persistentCache', 'revokeTokenOnShutdown', 'fetch', 'healthMaxKeys',
-  'webhook', 'fleet', 'mirrorToProcessEnv',
+  'webhook', 'fleet', 'mirrorToProcessEnv', 'dynamicSecrets',
 ]);
 
 /** Settings of `forRoot` / `forRootAsync` itself that end up in the options by mistake (e.g. from `useFactory`). */
@@ -122,7 +123,11 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
     healthMaxKeys: reader.integer('healthMaxKeys', DEFAULT_HEALTH_MAX_KEYS, 0, 100_000, 'keys'),
     webhook: resolveWebhook(reader, raw.webhook, enabled),
     fleet: resolveFleet(reader, raw.fleet, enabled, auth),
+    dynamicSecrets: resolveDynamicSecrets(reader, raw.dynamicSecrets, { environment: sources[0]?.environment ?? '', secretPath: sources[0]?.secretPath ?? '/' }),
   };
+  if (!enabled && resolved.dynamicSecrets.length) {
+    reader.bad('dynamicSecrets', 'needs Infisical (leases are taken from it): remove dynamicSecrets (INFISICAL_DYNAMIC_SECRETS) or set enabled: true');
+  }
   if (resolved.fleet && resolved.cacheTtlSeconds === 0) reader.bad('fleet', 'needs cacheTtlSeconds > 0 (the fleet shares one read per TTL window)');
   if (reader.problems.length) throw new InfisicalOptionsError(reader.problems);
   return resolved;

@@ -3,6 +3,7 @@ import type { ResolvedFleetOptions } from './fleet.option.js';
 import type { ResolvedWebhookOptions } from './webhook.option.js';
 import type { ConfigSchema } from '../interfaces/infisical-module-options.interface.js';
 import type { ResolvedAuth } from './resolved-auth.interface.js';
+import type { ResolvedDynamicSecret } from '../interfaces/dynamic-secret-options.interface.js';
 
 /** One place to read, with every inherited value filled in. */
 export interface ResolvedSource extends InfisicalTarget {
@@ -36,4 +37,6 @@ export interface ResolvedInfisicalOptions {
   healthMaxKeys: number;
   webhook: ResolvedWebhookOptions | undefined;
   fleet: ResolvedFleetOptions | undefined;
+  /** Dynamic secrets to lease (empty when none, always empty when disabled). */
+  dynamicSecrets: ResolvedDynamicSecret[];
 }
