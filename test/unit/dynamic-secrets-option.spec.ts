@@ -35,6 +35,7 @@ describe('resolveDynamicSecrets', () => {
   });
 
   it('refuses what is not a list of entries', () => {
+    expect(read('postgres-app').resolved).toEqual([]);
     expect(read('postgres-app').problems).toEqual([
       'dynamicSecrets: must be an array of { name, environment?, path?, ttl?, drainMs? } or "name[@/folder]" strings (INFISICAL_DYNAMIC_SECRETS=name[@/folder],…) (got "postgres-app")',
     ]);
@@ -73,6 +74,13 @@ describe('resolveDynamicSecrets', () => {
       'dynamicSecrets[10].name: "ok" is listed twice: each dynamic secret is leased once and found by its name',
     ]);
     expect(resolved.map((r) => r.name)).toEqual(['ok', 'two words', 'e', 't', 'u', 'v', 'w', 'ok']);
+  });
+
+  it('refuses an empty folder after "@", and an environment that is not a string', () => {
+    expect(read(['db@', { name: 'a', environment: 5 }]).problems).toEqual([
+      'dynamicSecrets[0].path: is required — a folder path such as "/" or "/db"',
+      'dynamicSecrets[1].environment: must be a string (got 5) — an environment slug',
+    ]);
   });
 
   it('refuses a folder or ttl that is not a string', () => {

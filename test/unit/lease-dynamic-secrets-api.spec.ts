@@ -63,6 +63,8 @@ describe('DynamicSecretsApi: requests', () => {
     expect(fake.only.headers.authorization).toBe('Bearer tok-1');
     expect(JSON.parse(fake.only.body!)).toEqual({ dynamicSecretName: 'postgres-app', projectSlug: 'shop-x1', environmentSlug: 'prod', path: '/db' });
     await api.createLease('tok-1', { ...AT, target: { ...TARGET, secretPath: '/' } }, '10m', signal);
+    await api.createLease('tok-1', { ...AT, target: { ...TARGET, secretPath: '/db//' } }, undefined, signal);
+    expect(JSON.parse(fake.requests[2]!.body!).path).toBe('/db');
     expect(JSON.parse(fake.requests[1]!.body!)).toEqual({ dynamicSecretName: 'postgres-app', projectSlug: 'shop-x1', environmentSlug: 'prod', path: '/', ttl: '10m' });
   });
 
@@ -103,6 +105,7 @@ describe('DynamicSecretsApi: requests', () => {
   it("resolves the project's slug from its ID", async () => {
     const { api, fake } = answering(200, { workspace: { id: 'proj 1', slug: 'shop-x1', environments: [] } });
     expect(await api.projectSlug('tok-1', TARGET, signal)).toBe('shop-x1');
+    expect(fake.only.method).toBe('GET');
     expect(fake.only.url).toBe(`${SITE}/api/v1/workspace/proj%201`);
     expect(fake.only.headers.authorization).toBe('Bearer tok-1');
   });
@@ -113,6 +116,9 @@ describe('DynamicSecretsApi: requests', () => {
     );
     const down = await failure(apiOver(() => networkError('ECONNREFUSED')).api.projectSlug('t', TARGET, signal));
     expect(down).toBeInstanceOf(InfisicalUnreachableError);
+    const moved = await failure(apiOver(() => ({ status: 302, headers: { location: 'https://elsewhere.test/x' } })).api.projectSlug('t', TARGET, signal));
+    expect(moved.message).toContain('the project request got an HTTP 302 redirect to https://elsewhere.test');
+    expect(await failure(answering(400, envelope(400, 'BadRequest', 'Invalid project ID')).api.projectSlug('t', TARGET, signal))).toBeInstanceOf(InfisicalRequestError);
     expect((await failure(answering(200, { workspace: { slug: '' } }).api.projectSlug('t', TARGET, signal))).message).toContain('«the project answer has no string "workspace.slug"» (project request)');
   });
 });
@@ -145,6 +151,8 @@ describe('DynamicSecretsApi: refusals', () => {
     expect(error.fix).toContain('"Lease" permission on dynamic secrets in "prod" at "/db/"');
     const bare = await failure(answering(403, { statusCode: 403 }).api.createLease('t', AT, undefined, signal));
     expect(bare.message).toContain('«HTTP 403»');
+    const listed = await failure(answering(403, { statusCode: 403, message: ['not allowed'] }).api.createLease('t', AT, undefined, signal));
+    expect(listed.message).toContain('«HTTP 403»');
     const token = await failure(answering(403, envelope(403, 'TokenError', 'Your token has expired')).api.createLease('t', AT, undefined, signal));
     expect(token).toBeInstanceOf(InfisicalTokenError);
   });
@@ -185,6 +193,11 @@ describe('DynamicSecretsApi: refusals', () => {
     const server = await failure(answering(500, envelope(500, 'InternalServerError', 'boom')).api.createLease('t', AT, undefined, signal));
     expect(server).toMatchObject({ reason: 'server-error' });
     expect(server.message).toContain('lease-create request');
+    expect((await failure(answering(500, envelope(500, 'InternalServerError', 'Folder not found')).api.revokeLease('t', AT, 'l', signal))).message).toContain('lease-revoke request');
+    expect((await failure(answering(502, envelope(502, 'BadGateway', 'boom')).api.getLease('t', AT, 'l', signal))).message).toContain('lease-get request');
+    expect((await failure(answering(503, envelope(503, 'Unavailable', 'boom')).api.renewLease('t', AT, 'l', undefined, signal))).message).toContain('lease-renew request');
+    const moved = await failure(apiOver(() => ({ status: 307, headers: { location: 'https://elsewhere.test/' } })).api.revokeLease('t', AT, 'l', signal));
+    expect(moved.message).toContain('the lease-revoke request got an HTTP 307 redirect');
     expect(await failure(answering(400, envelope(400, 'BadRequest', 'Invalid lease')).api.revokeLease('t', AT, 'l', signal))).toBeInstanceOf(InfisicalRequestError);
     expect(await failure(answering(404, 'not json').api.renewLease('t', AT, 'l', undefined, signal))).toMatchObject({ reason: 'not-infisical' });
     const route = await failure(answering(404, envelope(404, 'NotFound', 'Route DELETE:/api/v1/dynamic-secrets/leases/l not found')).api.revokeLease('t', AT, 'l', signal));

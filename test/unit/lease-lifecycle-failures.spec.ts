@@ -145,6 +145,7 @@ describe('LeaseLifecycle: shutdown', () => {
     await lifecycle.stop();
     expect(fake.log).toHaveLength(2);
     expect((await failureOf<InfisicalLeaseUnavailableError>(lifecycle.forceRefresh())).reason).toBe('stopped');
+    expect(fake.log).toHaveLength(2);
   });
 
   it('cancels a renewal in flight, revokes the lease and schedules nothing more', async () => {
@@ -172,6 +173,7 @@ describe('LeaseLifecycle: shutdown', () => {
     await stopping;
     expect(done).toBe(true);
     expect(fake.calls[1]!.signal.aborted).toBe(true);
+    expect(fake.calls[1]!.signal.reason).toMatchObject({ code: 'INFISICAL_LEASE_UNAVAILABLE', reason: 'stopped' });
   });
 
   it('is bounded by the same budget when a renewal in flight ignores the cancellation', async () => {

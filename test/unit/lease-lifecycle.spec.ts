@@ -91,6 +91,7 @@ describe('LeaseLifecycle: start-up and the renew window', () => {
     deadline.abort(new Error('deadline'));
     expect(await outcome).toBe(down);
     expect(clock.pending).toEqual([]);
+    expect(fake.log).toEqual(['create', 'create']);
   });
 
   it('succeeds on a retry within the deadline', async () => {

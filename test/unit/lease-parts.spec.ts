@@ -3,6 +3,7 @@
  * the lease answer parser, and the credentials value (what it reads and how it prints).
  */
 import { describe, expect, it } from '@jest/globals';
+import { getEventListeners } from 'node:events';
 import { inspect, format } from 'node:util';
 import { parseCreatedLease, parseDynamicSecret, parseLease, parseLeaseAnswer, parseLeaseData, parseProjectSlug } from '../../src/infisical/api/lease-response.parser.js';
 import { MalformedAnswerError } from '../../src/infisical/api/malformed-answer.error.js';
@@ -80,6 +81,10 @@ describe('parseDurationMs', () => {
     ...['1msx', '1xms', '1sx', '1xs', '1mx', '1xm', '1hx', '1xh', '1dx', '1xd', '1wx', '1xw', '1yx', '1xy'],
   ])('refuses %j', (text) => {
     expect(parseDurationMs(text)).toBeUndefined();
+  });
+
+  it('reads no duration from nothing', () => {
+    expect(parseDurationMs(undefined)).toBeUndefined();
   });
 
   it('refuses text longer than 100 characters without reading it', () => {
@@ -198,6 +203,7 @@ describe('DynamicSecretCredentials', () => {
       expect(text).not.toContain('lease_user_77');
     }
     expect(String(credentials)).toBe('DynamicSecretCredentials { DB_USERNAME: [REDACTED], DB_PASSWORD: [REDACTED] }');
+    expect(inspect(credentials)).toBe(String(credentials));
     expect(JSON.parse(JSON.stringify(credentials))).toEqual({ DB_USERNAME: '[REDACTED]', DB_PASSWORD: '[REDACTED]' });
     expect(Object.keys(credentials)).toEqual([]);
   });
@@ -207,13 +213,15 @@ describe('sleep on the injected clock', () => {
   it('resolves when its timer fires', async () => {
     const clock = new ManualClock();
     let done = false;
-    const slept = sleep(clock, 500, new AbortController().signal).then(() => (done = true));
+    const signal = new AbortController().signal;
+    const slept = sleep(clock, 500, signal).then(() => (done = true));
     clock.advance(499);
     await flushEventLoop();
     expect(done).toBe(false);
     clock.advance(1);
     await slept;
     expect(done).toBe(true);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('rejects with the reason as soon as the signal aborts, and clears its timer', async () => {
@@ -223,6 +231,7 @@ describe('sleep on the injected clock', () => {
     controller.abort('deadline');
     expect(await slept).toBe('deadline');
     expect(clock.pending).toEqual([]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     expect(await failureOf(sleep(clock, 500, controller.signal))).toBe('deadline');
     expect(clock.pending).toEqual([]);
   });

@@ -82,7 +82,7 @@ describe('LeasedPgPool', () => {
     expect(await pools[0]!.config.password()).toBe(credentialsOf(1).DB_PASSWORD);
     expect(await leased.query('select 1')).toEqual({ rows: [{ user: 'lease_user_1' }] });
     await leased.query('select $1', [2]);
-    expect(pools[0]!.queries).toEqual([['select 1'], ['select $1', [2]]]);
+    expect(pools[0]!.queries).toStrictEqual([['select 1'], ['select $1', [2]]]);
     expect(await leased.connect()).toEqual({ user: 'lease_user_1' });
   });
 
@@ -167,7 +167,7 @@ describe('LeasedPgPool', () => {
   });
 
   it('ends every pool once and stops following the lease', async () => {
-    const { pools, leased, handle } = await setup();
+    const { pools, leased, handle, fake } = await setup();
     pools[0]!.waitingCount = 1;
     await handle.forceRefresh();
     await leased.end();
@@ -180,7 +180,9 @@ describe('LeasedPgPool', () => {
     pools[1]!.onQuery = async () => {
       throw refusedLogin();
     };
+    const creates = fake.log.length;
     expect(await failureOf<Error>(leased.query('select 1'))).toMatchObject({ code: '28P01' });
+    expect(fake.log).toHaveLength(creates);
   });
 
   it("reports errors of the current pool's idle connections, not those of a draining pool", async () => {

@@ -48,7 +48,7 @@ export class DynamicSecretsApi {
     } catch (error) {
       throw error instanceof HttpFailure ? mapHttpFailure(error, 'project', target) : error;
     }
-    if (response.status < 200 || response.status >= 300) {
+    if (response.status >= 400) {
       throw mapApiError({ ...this.#answer(response, target), operation: 'project' });
     }
     return this.#parsed('project', target, response, parseProjectSlug);
@@ -56,14 +56,15 @@ export class DynamicSecretsApi {
 
   /** `POST /api/v1/dynamic-secrets/leases`: a new lease and its credentials; without `ttl`, the dynamic secret's default TTL. */
   async createLease(accessToken: string, address: DynamicSecretAddress, ttl: string | undefined, signal: AbortSignal): Promise<CreatedLease> {
-    const json = { dynamicSecretName: address.name, ...this.#scope(address), ...(ttl === undefined ? {} : { ttl }) };
+    // JSON leaves an undefined ttl out: none is sent.
+    const json = { dynamicSecretName: address.name, ...this.#scope(address), ttl };
     const response = await this.#call('lease-create', address, undefined, { method: 'POST', url: this.#url(''), json, headers: bearer(accessToken), signal });
     return this.#parsed('lease-create', address.target, response, parseCreatedLease);
   }
 
   /** `POST /api/v1/dynamic-secrets/leases/:id/renew`: Infisical adds `ttl` (or the default TTL) to the lease's expiry. */
   async renewLease(accessToken: string, address: DynamicSecretAddress, leaseId: string, ttl: string | undefined, signal: AbortSignal): Promise<ParsedLease> {
-    const json = { ...this.#scope(address), ...(ttl === undefined ? {} : { ttl }) };
+    const json = { ...this.#scope(address), ttl };
     const url = this.#url(`/${encodeURIComponent(leaseId)}/renew`);
     const response = await this.#call('lease-renew', address, leaseId, { method: 'POST', url, json, headers: bearer(accessToken), signal });
     return this.#parsed('lease-renew', address.target, response, (body) => parseLeaseAnswer(body).lease);
@@ -103,7 +104,8 @@ export class DynamicSecretsApi {
     } catch (error) {
       throw error instanceof HttpFailure ? mapHttpFailure(error, operation, address.target) : error;
     }
-    if (response.status >= 200 && response.status < 300) return response;
+    // 3xx never arrive here (never followed: an HttpFailure); 1xx are not answers.
+    if (response.status < 400) return response;
     throw mapLeaseError({ ...this.#answer(response, address.target), operation, dynamicSecret: address.name, leaseId });
   }
 

@@ -37,8 +37,8 @@ export class DynamicSecretCredentials {
   }
 
   #first(keys: readonly string[]): string | undefined {
-    const key = keys.find((k) => Object.hasOwn(this.#data, k));
-    return key === undefined ? undefined : this.#data[key];
+    for (const key of keys) if (Object.hasOwn(this.#data, key)) return this.#data[key];
+    return undefined;
   }
 
   toString(): string {

@@ -20,8 +20,8 @@ const DURATION = /^((?:\d+)?\.?\d+) *([a-z]*)$/;
  * Milliseconds of an ms-style duration as Infisical reads TTLs (`"30s"`, `"10m"`, `"1h"`, `"2 days"`; a bare number
  * is milliseconds), or undefined when `text` is not one or is not positive.
  */
-export function parseDurationMs(text: string): number | undefined {
-  if (text.length > 100) return undefined;
+export function parseDurationMs(text: string | undefined): number | undefined {
+  if (text === undefined || text.length > 100) return undefined;
   const match = DURATION.exec(text.trim().toLowerCase());
   if (!match) return undefined;
   const amount = Number(match[1]);

@@ -138,8 +138,8 @@ export class LeaseLifecycle {
 
   #install(created: CreatedLease): void {
     const { lease, dynamicSecret, data } = created;
-    this.#maxTtlMs = parseDurationMs(dynamicSecret.maxTtl ?? '');
-    this.#renewTtlMs = parseDurationMs(this.options.ttl ?? dynamicSecret.defaultTtl ?? '');
+    this.#maxTtlMs = parseDurationMs(dynamicSecret.maxTtl);
+    this.#renewTtlMs = parseDurationMs(this.options.ttl ?? dynamicSecret.defaultTtl);
     this.events.mask?.(Object.values(data));
     const held: Held = { id: lease.id, expireAt: lease.expireAt, createdAt: lease.createdAt, credentials: new DynamicSecretCredentials(data), renewable: true };
     this.#lease = held;
@@ -159,12 +159,8 @@ export class LeaseLifecycle {
   /** Runs `task` as the one renewal or hand-over in progress (`#work` never rejects: failures are recorded). */
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
     const work = task();
-    const tracked: Promise<unknown> = work
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.#work === tracked) this.#work = undefined;
-      });
-    this.#work = tracked;
+    // Never two at once (timers skip while one runs; forceRefresh waits), so the one that ends is the current one.
+    this.#work = work.catch(() => undefined).finally(() => (this.#work = undefined));
     return work;
   }
 

@@ -102,7 +102,6 @@ export class LeasedPgPool<Client = unknown, P extends PgPoolLike<Client> = PgPoo
 
   /** Ends every pool (current and draining) and stops following the lease. */
   async end(): Promise<void> {
-    if (this.#ended) return;
     this.#ended = true;
     this.#unsubscribe();
     await Promise.all([this.#pool, ...this.#draining].map((pool) => this.#close(pool)));

@@ -19,7 +19,7 @@ function fromText(text: string): InfisicalDynamicSecretOptions {
 
 /** The folder as Infisical normalises it (`/db/` → `/db`), or undefined (reported) when it is not a folder path. */
 function readFolder(reader: OptionReader, option: string, value: unknown): string | undefined {
-  const path = reader.text(option, false, 'a folder path such as "/" or "/db"', value);
+  const path = reader.text(option, true, 'a folder path such as "/" or "/db"', value);
   if (path === undefined) return undefined;
   if (!path.startsWith('/')) {
     reader.bad(option, `must start with "/" (got ${describeValue(path)})`);
