@@ -49,7 +49,7 @@ export function assembleInfisicalModule(definition: DynamicModule, extras: Infis
       DynamicSecretsShutdown,
       InfisicalWebhookMount,
     ],
-    exports: [SecretStore, INFISICAL_DYNAMIC_SECRETS],
+    exports: [SecretStore, INFISICAL_DYNAMIC_SECRETS, INFISICAL_CLOCK],
   };
   const namespaces = createNamespaceProviders(extras.namespaces, 'namespaces');
   const namespaceTokens = namespaces.map((p) => (p as { provide: string }).provide);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { inspect } from 'node:util';
 import pg from 'pg';
 import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { DynamicSecretHandle, InfisicalHealthIndicator, InfisicalModule, InjectDynamicSecret, LeasedPgPool } from '../../src/infisical/index.js';
@@ -242,6 +243,17 @@ describe('dynamic secrets + TypeORM (PostgreSQL user from a lease, 60 s of queri
     expect(known().has(last.id)).toBe(false);
     expect(await pgServer.roleExists(last.user)).toBe(false);
     expect(server.dynamicSecrets.leases()).toEqual([]);
+    // After shutdown the handle refuses to hand out credentials; its error names the dynamic secret, not a value.
+    const refusal = (() => {
+      try {
+        return handle.credentials;
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(Error);
+    expect((refusal as Error).message).toContain(DYNAMIC_SECRET_NAME);
+    printed.push(String(refusal), (refusal as Error).stack ?? '', inspect(refusal), inspect(handle), JSON.stringify(health()));
 
     // No lease credential in any log line, health payload or printed handle.
     expect(credentials.size).toBeGreaterThanOrEqual(2 * 4);

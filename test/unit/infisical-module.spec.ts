@@ -47,7 +47,7 @@ describe('assembleInfisicalModule (what forRoot / forRootAsync register)', () =>
     expect(find(core.providers, InfisicalWebhookMount)).toBe(InfisicalWebhookMount);
     expect(find(core.providers, INFISICAL_DYNAMIC_SECRETS)).toEqual({ provide: INFISICAL_DYNAMIC_SECRETS, useFactory: leasesOf, inject: [INFISICAL_ASSEMBLY] });
     expect(find(core.providers, DynamicSecretsShutdown)).toBe(DynamicSecretsShutdown);
-    expect(core.exports).toEqual([SecretStore, INFISICAL_DYNAMIC_SECRETS]);
+    expect(core.exports).toEqual([SecretStore, INFISICAL_DYNAMIC_SECRETS, INFISICAL_CLOCK]);
   });
 
   it('around it: credentials, namespaces and the health indicator, exported; global only with isGlobal: true', () => {
