@@ -117,6 +117,9 @@ describe('createFleet', () => {
     clock.advance(4_321);
     await settled(loading);
 
+    server.seed(keys.backoff, sealBackoff(clock.now() + 2_000, keys.backoff, ['the-key-of-another-fleet-0123456789abc']), 2_000);
+    fleet.readUpstreamNext();
+    await settled(fleet.load(signal)); // without a previous key, only fleet.key is tried: ignored, and read
     server.seed(keys.backoff, sealBackoff(clock.now() + 2_000, keys.backoff, [FLEET_KEY]), 2_000);
     fleet.readUpstreamNext();
     const refused = (await settled(fleet.load(signal)).catch((e: unknown) => e)) as InfisicalRateLimitError;

@@ -220,6 +220,16 @@ describe('FleetCoordinator', () => {
       expect(server.commands.slice(2, 5)).toEqual([`SET ${lease} NX PX ${2 * TTL}`, `STRLEN ${lease}`, `GETRANGE ${lease} 0 36`]);
     });
 
+    it('a lease gone between SET NX and the look at its holder counts as held by another: the instance waits', async () => {
+      const real = server.connect();
+      const b = instance({ redis: delegate(real, { setIfAbsent: async () => false }) });
+      const loading = b.coordinator.load(signal);
+      await flush();
+      expect(clock.pending).toEqual([WAIT]);
+      clock.advance(WAIT);
+      expect((await settled(loading)).confirmedAt).toBe(clock.now());
+    });
+
     it("another instance's lease is not taken for its own: the instance waits for that holder", async () => {
       server.seed(KEYS.lease(window()), 'another-instance-id-of-36-characters', 2 * TTL);
       const b = instance();
@@ -606,6 +616,7 @@ describe('FleetCoordinator', () => {
       await other.publish(KEYS.channel, '"a string"');
       await flush();
       expect(a.notices).toHaveLength(1);
+      expect(server.listenerErrors).toEqual([]); // null is no notice either
     });
 
     it('a message longer than 1 KB is no notice (not parsed): it wakes nobody and refreshes nothing', async () => {
@@ -720,6 +731,24 @@ describe('FleetCoordinator', () => {
       expect(a.logger.of('warnOnce')).toEqual([`${IGNORED}it is older than the snapshot this instance already serves (an older snapshot written back is never served).`]);
       clock.advance(1);
       expect((await settled(a.coordinator.load(signal))).confirmedAt).toBe(clock.now() - 1); // its own, newer publish: followed
+    });
+
+    it('a read without a time (no snapshot from Infisical) does not lower or break the floor', async () => {
+      seedSnapshot(clock.now() - 1_000);
+      const older = server.value(KEYS.snapshot)!;
+      const timeless = { ...snapshotOf(ANSWER, clock.now()), confirmedAt: undefined } as unknown as SecretSnapshot;
+      const a = instance();
+      server.stop();
+      Object.assign(a.loader, { load: async () => timeless }); // read alone while Redis is down
+      await settled(a.coordinator.load(signal));
+      server.start();
+      seedSnapshot(clock.now());
+      await settled(a.coordinator.load(signal)); // follows the newer one
+      server.seed(KEYS.snapshot, older, TTL);
+      const loads = a.loader.validated.length;
+      await settled(a.coordinator.load(signal).catch(() => undefined));
+      expect(a.loader.validated).toHaveLength(loads); // the older one is refused
+      expect(a.logger.of('warnOnce')).toEqual([expect.stringContaining('it is older than the snapshot this instance already serves')]);
     });
 
     it('a snapshot older than what the instance read itself while Redis was down is never followed, nor one older than its start-up read', async () => {

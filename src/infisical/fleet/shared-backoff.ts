@@ -27,8 +27,7 @@ export function sealBackoff(until: number, redisKey: string, keyring: FleetKeyri
 export function openBackoff(text: string, redisKey: string, keyring: FleetKeyring, now: number): BackoffReading {
   const match = FORMAT.exec(text);
   const until = Number(match?.[1]);
-  const tag = Buffer.from(match?.[2] ?? '', 'base64url');
-  if (!match || !keyring.some((key) => timingSafeEqual(mac(until, redisKey, key), tag))) {
+  if (!match || !keyring.some((key) => timingSafeEqual(mac(until, redisKey, key), Buffer.from(match[2]!, 'base64url')))) {
     return { refused: 'it is not authenticated with the fleet key (a value written by something other than an instance of this fleet)' };
   }
   if (until - now > MAX_RETRY_AFTER_MS + FLEET_CLOCK_SKEW_MS) return { refused: `it ends more than ${MAX_RETRY_AFTER_MS / 1000} s from now, beyond the longest back-off` };
