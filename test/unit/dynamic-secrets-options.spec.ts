@@ -70,6 +70,8 @@ describe('INFISICAL_DYNAMIC_SECRETS', () => {
     expect(options.dynamicSecrets).toEqual(['postgres-app', 'cache@/db']);
     expect(resolveInfisicalOptions(options).dynamicSecrets.map((d) => `${d.name} ${d.environment} ${d.path}`)).toEqual(['postgres-app prod /', 'cache prod /db']);
     expect(infisicalOptionsFromEnv(env).dynamicSecrets).toBeUndefined();
+    const several = infisicalOptionsFromEnv({ ...env, INFISICAL_SECRET_PATHS: '/shared,/app', INFISICAL_DYNAMIC_SECRETS: 'postgres-app' });
+    expect(resolveInfisicalOptions(several).dynamicSecrets.map((d) => d.path)).toEqual(['/shared']);
   });
 
   it('is the variable named in problems of the option', () => {

@@ -42,7 +42,7 @@ export const INFISICAL_ENV_VARIABLES: readonly EnvVariable[] = [
   { variable: 'INFISICAL_FLEET_PREVIOUS_KEY', option: 'fleet.previousKey', kind: 'secret', description: 'during a fleet key rotation, the key being replaced: still accepted, never used to seal' },
   { variable: 'INFISICAL_FLEET_KEY_PREFIX', option: 'fleet.keyPrefix', kind: 'text', description: 'prefix of the Redis keys and channel (default nestjs-infisical)' },
   { variable: 'INFISICAL_REQUIRED_KEYS', option: 'requiredKeys', kind: 'list', description: 'keys that must be present, comma-separated' },
-  { variable: 'INFISICAL_DYNAMIC_SECRETS', option: 'dynamicSecrets', kind: 'list', description: 'dynamic secrets to lease, comma-separated name[@/folder] (folder default: INFISICAL_SECRET_PATH), e.g. postgres-app@/db (off by default)' },
+  { variable: 'INFISICAL_DYNAMIC_SECRETS', option: 'dynamicSecrets', kind: 'list', description: 'dynamic secrets to lease, comma-separated name[@/folder] (folder default: INFISICAL_SECRET_PATH, or the first of INFISICAL_SECRET_PATHS), e.g. postgres-app@/db (off by default)' },
   { variable: 'INFISICAL_MIRROR_TO_PROCESS_ENV', option: 'mirrorToProcessEnv', kind: 'list', description: 'keys also written to process.env for libraries that read only process.env, comma-separated (off by default)' },
 ];
 
