@@ -221,6 +221,7 @@ describe('hostile fleet channel: the Redis snapshot and the shared back-off', ()
     const { snapshot } = await fleetKeys();
     const { binding } = await current();
     const header = JSON.stringify({ format: FLEET_SNAPSHOT.format, version: FLEET_SNAPSHOT.version, binding, savedAt: clock.now(), salt: '', iv: '', tag: '', ciphertext: '' }).slice(0, -2);
+    await measureEventLoop('a refresh without the 100 MB value (warm-up, for comparison)', () => advance(TTL_MS * 1.1));
     const worst: number[] = [];
     for (let round = 0; round < 3; round++) {
       // Built inside Redis (SET, then SETRANGE pads to 100 MB): nothing of it crosses this process before the refresh.
