@@ -119,6 +119,7 @@ describe('DynamicSecretsApi: requests', () => {
     const moved = await failure(apiOver(() => ({ status: 302, headers: { location: 'https://elsewhere.test/x' } })).api.projectSlug('t', TARGET, signal));
     expect(moved.message).toContain('the project request got an HTTP 302 redirect to https://elsewhere.test');
     expect(await failure(answering(400, envelope(400, 'BadRequest', 'Invalid project ID')).api.projectSlug('t', TARGET, signal))).toBeInstanceOf(InfisicalRequestError);
+    expect((await failure(answering(500, envelope(500, 'InternalServerError', 'boom')).api.projectSlug('t', TARGET, signal))).message).toContain('for the project request');
     expect((await failure(answering(200, { workspace: { slug: '' } }).api.projectSlug('t', TARGET, signal))).message).toContain('«the project answer has no string "workspace.slug"» (project request)');
   });
 });
