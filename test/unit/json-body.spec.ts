@@ -113,7 +113,9 @@ describe('parseJsonBody of a body larger than one step', () => {
     const longest = Math.max(...parse.mock.calls.map(([piece]) => piece.length));
     // a batch stops at the first element that reaches the step's size: one element (< 200 bytes) over it at most
     expect(longest).toBeLessThan(2_000 + 200);
+    // batches of about 2,000 bytes (not one element each): the keys, the two arrays' batches, nothing else
     expect(parse.mock.calls.length).toBeGreaterThan(text.length / 2_200);
+    expect(parse.mock.calls.length).toBeLessThanOrEqual(Math.ceil(text.length / 2_000) + 4);
   });
 
   it('parses a body of one step or less at once, without a promise or a pause', () => {
@@ -156,6 +158,8 @@ describe('parseJsonBody of a body larger than one step', () => {
 
   it.each([
     ['{}', { ok: true, value: {} }],
+    ['\t{"a":\n[1,\r2] ,"b":[\n]}\r\n', { ok: true, value: { a: [1, 2], b: [] } }],
+    ['{"a":\t[\t]\r}', { ok: true, value: { a: [] } }],
     [' { } ', { ok: true, value: {} }],
     ['{"a":[ ]}', { ok: true, value: { a: [] } }],
     ['[1,{"a":[2,3]}]', { ok: true, value: [1, { a: [2, 3] }] }],

@@ -275,3 +275,29 @@ describe('A key required while a large refresh is prepared (its candidate was va
     expect(changes).toEqual([['KEY_3']]);
   });
 });
+
+describe('Requirements and first snapshots with the real validator', () => {
+  const validator = () => new ConfigValidator(undefined, [], [], 'Infisical environment "dev"');
+
+  it('a key served by Infisical can be required: the answer behind the snapshot is what the rule sees', () => {
+    const app = setup(recordingSteps(100), { validator: validator(), operatorEnv: () => ({}) });
+    app.store.install(snapshotOf({ A: 'alpha-value' }, 'infisical', START));
+    expect(() => app.store.requireKeys(['A'], 'a feature')).not.toThrow();
+    expect(() => app.store.requireKeys(['MISSING'], 'a feature')).toThrow(InfisicalConfigValidationError);
+  });
+
+  it('a key required before any snapshot is served is checked against the environment alone', () => {
+    const app = setup(recordingSteps(100), { validator: validator(), operatorEnv: () => ({ X: 'from-operator' }) });
+    expect(() => app.store.requireKeys(['X'], 'a feature')).not.toThrow();
+    expect(app.store.get('X')).toBeUndefined();
+  });
+
+  it('a refreshed snapshot without one served before is installed whole, no change announced', async () => {
+    const app = setup(recordingSteps(1));
+    const changes: string[][] = [];
+    app.store.onChange((keys) => changes.push([...keys]));
+    await app.store.accept(snapshotOf(values(3, 'new'), 'infisical', START));
+    expect(app.store.get('KEY_2')).toBe('new-value-2');
+    expect(changes).toEqual([]);
+  });
+});

@@ -278,6 +278,13 @@ describe('SecretLoader: a large answer in steps', () => {
     expect(snapshot.keys.B).toEqual({ source: 'cache', version: 2 });
   });
 
+  it("masks the answer's values (and those of the snapshot served) before validating it", async () => {
+    const h = stepped(1);
+    h.api.lists = listOf({ A: 'alpha-secret-value', B: 'bravo-secret-value' });
+    await h.loader.load(h.signal, { diagnose: false });
+    expect(h.redactor.redact('got alpha-secret-value and bravo-secret-value')).toBe('got [REDACTED] and [REDACTED]');
+  });
+
   it('without steps given, pauses with setImmediate above 2,000 keys', async () => {
     const h = harness();
     h.api.lists = listOf(Object.fromEntries(Array.from({ length: 2_001 }, (_, i) => [`K${i}`, `value-${i}`])));
