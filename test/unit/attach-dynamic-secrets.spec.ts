@@ -31,7 +31,7 @@ function setup(names = ['postgres-app', 'redis-cache']) {
     session: { withToken: (_signal, call) => call('token') },
     clock,
     metrics: { lease: (name, event, error) => void calls.push(`metric ${name} ${event}${error ? ` ${(error as { code: string }).code}` : ''}`) },
-    redactor: { add: (_group, ...values) => void masked.push(...(values as string[])) },
+    redactor: { add: (group, ...values) => void masked.push(...(values as string[]).map((v) => `${group}:${v}`)) },
     logger: { warn: (message) => void warnings.push(message) },
     random: () => 1,
   };
@@ -49,7 +49,8 @@ describe('createDynamicSecretLeases / startDynamicSecretLeases', () => {
     await startDynamicSecretLeases(leases, context, clock.now());
     expect(calls.filter((c) => !c.startsWith('metric'))).toEqual(['slug', 'create postgres-app in shop', 'create redis-cache in shop']);
     expect(calls.filter((c) => c.startsWith('metric'))).toEqual(['metric postgres-app created', 'metric redis-cache created']);
-    expect(masked).toEqual(expect.arrayContaining(['lease_user_1', 'lease-password-1-s3cr3t', 'lease_user_2', 'lease-password-2-s3cr3t']));
+    expect(masked).toEqual(expect.arrayContaining(['credentials:lease_user_1', 'credentials:lease-password-1-s3cr3t', 'credentials:lease_user_2', 'credentials:lease-password-2-s3cr3t']));
+    expect(clock.pending.filter((ms) => ms <= 5 * S)).toEqual([]); // the deadline timer is gone once started
     expect(leases.handle('postgres-app').leaseId).toBe('lease-1');
     leases.handle('postgres-app').onRotate(() => {
       throw new Error('listener broke');
@@ -71,8 +72,12 @@ describe('createDynamicSecretLeases / startDynamicSecretLeases', () => {
     };
     const leases = createDynamicSecretLeases(context)!;
     const startedAt = clock.now() - 2 * S; // 2 s of the 5 s deadline already spent on the secrets
-    const outcome = failureOf(startDynamicSecretLeases(leases, context, startedAt));
-    await tick(3 * S + 100);
+    let settled = false;
+    const outcome = failureOf(startDynamicSecretLeases(leases, context, startedAt).finally(() => (settled = true)));
+    await tick(3 * S - 100);
+    expect(settled).toBe(false);
+    await tick(200);
+    expect(settled).toBe(true);
     const error = (await outcome) as Error & { code: string };
     expect(error.code).toBe('INFISICAL_UNREACHABLE');
     expect(calls).toContain('metric postgres-app failed INFISICAL_UNREACHABLE');

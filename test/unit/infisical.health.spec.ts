@@ -122,6 +122,7 @@ describe('InfisicalHealthIndicator', () => {
           ],
         },
       });
+      expect('reason' in (indicator.isHealthy().infisical as unknown as { dynamicSecrets: object[] }).dynamicSecrets[0]!).toBe(false);
       const degradedStore = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith(status('degraded')), leasesWith(lease()), clockAt(10 * S));
       expect(degradedStore.isHealthy().infisical.status).toBe('degraded');
     });
