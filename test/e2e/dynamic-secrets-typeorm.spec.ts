@@ -16,6 +16,7 @@ import { DynamicSecretHandle, InfisicalHealthIndicator, InfisicalModule, InjectD
 import { DYNAMIC_SECRET_NAME, dynamicSecretSeed, seedWithDynamicSecrets } from '../support/fixtures/dynamic-secret-seed.js';
 import { DEV_IDENTITY, TEST_PROJECT_ID } from '../support/fixtures/test-seed.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
+import { MetricCollector } from '../support/metric-collector.js';
 import { findLeaks, LogCapture } from '../support/log-capture.js';
 import { PostgresServer } from '../support/postgres-server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -93,12 +94,14 @@ describe('dynamic secrets + TypeORM (PostgreSQL user from a lease, 60 s of queri
   let server: LocalInfisicalServer;
   let app: INestApplication;
   const logs = new LogCapture();
+  let metrics: MetricCollector;
   const credentials = new Set<string>();
   /** Every lease the app was handed: ID → database user. */
   const seen = new Map<string, string>();
   const printed: string[] = [];
 
   beforeAll(async () => {
+    metrics = new MetricCollector();
     pgServer = await PostgresServer.start();
     server = await LocalInfisicalServer.start({ seed: seedWithDynamicSecrets([dynamicSecretSeed(pgServer, { defaultTTL: '10s', maxTTL: '30s' })]) });
     const db = pgServer.connectionFor('unused', 'unused');
@@ -134,6 +137,7 @@ describe('dynamic secrets + TypeORM (PostgreSQL user from a lease, 60 s of queri
     await app?.close().catch(() => undefined);
     await server?.close();
     await pgServer?.stop();
+    await metrics?.stop();
   });
 
   const health = () => app.get(InfisicalHealthIndicator).isHealthy('infisical');
@@ -254,6 +258,20 @@ describe('dynamic secrets + TypeORM (PostgreSQL user from a lease, 60 s of queri
     expect(refusal).toBeInstanceOf(Error);
     expect((refusal as Error).message).toContain(DYNAMIC_SECRET_NAME);
     printed.push(String(refusal), (refusal as Error).stack ?? '', inspect(refusal), inspect(handle), JSON.stringify(health()));
+
+    // OpenTelemetry: every lease created and renewed was counted, none failed; revoked counts what this instance
+    // revoked (at least the two at shutdown: the current lease and the one superseded by the forced refresh). A
+    // superseded lease drains until its expiry, so Infisical may revoke it first (a 404 then, not counted).
+    const counted = new Map<string, number>();
+    for (const point of await metrics.points('infisical.dynamic_secret.leases')) {
+      expect(point.attributes['infisical.dynamic_secret.name']).toBe(DYNAMIC_SECRET_NAME);
+      counted.set(String(point.attributes['infisical.lease.event']), Number(point.value));
+    }
+    expect([...counted.keys()].sort()).toEqual(['created', 'renewed', 'revoked']);
+    expect(counted.get('created')).toBe(seen.size);
+    expect(counted.get('renewed')).toBeGreaterThanOrEqual(status.renewals);
+    expect(counted.get('revoked')).toBeGreaterThanOrEqual(2);
+    expect(counted.get('revoked')).toBeLessThanOrEqual(seen.size);
 
     // No lease credential in any log line, health payload or printed handle.
     expect(credentials.size).toBeGreaterThanOrEqual(2 * 4);
