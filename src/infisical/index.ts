@@ -43,14 +43,10 @@ export type { InfisicalClock } from './interfaces/infisical-clock.interface.js';
 // ── Reading secrets ──────────────────────────────────────────────────────────────────────────────────────────
 /** The injectable store: `get`, `getAsync`, `getOrThrow`, `has`, `keys`, `keyInfo`, `status`, `onChange`, `refresh`. */
 export { SecretStore } from './store/secret-store.js';
-/** Listener of `SecretStore.onChange`: the names of the keys a refresh changed. */
-export type { SecretChangeListener } from './store/secret-store.js';
 /** Name-level facts about one key (`SecretStore.keyInfo()`): source, version, folder; never its value. */
 export type { KeyInfo } from './interfaces/infisical-status.interface.js';
 /** State of the store as health reports it (`SecretStore.status()`). Contains no values. */
 export type { InfisicalStatus } from './interfaces/infisical-status.interface.js';
-/** `up`, `degraded` or `down`: the `state` of {@link InfisicalStatus}. */
-export type { InfisicalHealthState } from './interfaces/infisical-status.interface.js';
 /** One secret registered with `forFeature({ secrets })`, injected with `@InjectSecret(key)`. */
 export { SecretRef } from './credentials/secret-ref.js';
 /** A group registered with `forFeature({ groups })`, injected with `@InjectSecretGroup(name)`. */

@@ -8,11 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { getDataSourceToken, TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { inspect } from 'node:util';
 import pg from 'pg';
 import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { DynamicSecretHandle, InfisicalHealthIndicator, InfisicalModule, InjectDynamicSecret, LeasedPgPool } from '../../src/infisical/index.js';
+import { DynamicSecretHandle, InfisicalHealthIndicator, InfisicalModule, InjectDynamicSecret } from '../../src/infisical/index.js';
+import { leasedDatabase } from '../support/readme/dynamic-secrets.typeorm.js';
 import { DYNAMIC_SECRET_NAME, dynamicSecretSeed, seedWithDynamicSecrets } from '../support/fixtures/dynamic-secret-seed.js';
 import { DEV_IDENTITY, TEST_PROJECT_ID } from '../support/fixtures/test-seed.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
@@ -25,52 +26,8 @@ import { waitFor } from '../support/wait-for.js';
 const RUN_MS = 60_000;
 const RUN_CAP_MS = 110_000;
 
-// ── The recipe (README): TypeORM's pg driver with a pool that follows the lease ──────────────────────────────────
-
-/**
- * `pg` with its `Pool` replaced by one that follows `handle`'s lease: TypeORM builds the pool from its options, the
- * lease supplies `user` and `password` (a new `pg.Pool` per lease, the old one drained, then ended), and a login
- * refused with 28P01 forces one new lease before the checkout is retried. Pass it as TypeORM's `driver`.
- */
-function leasedPgDriver(handle: DynamicSecretHandle): typeof pg {
-  class LeasedPool {
-    readonly #errorListeners: Array<(error: unknown) => void> = [];
-    readonly #leased: LeasedPgPool<pg.PoolClient, pg.Pool>;
-    constructor(options: pg.PoolConfig) {
-      this.#leased = new LeasedPgPool(handle, (lease) => new pg.Pool({ ...options, ...lease }), {
-        onError: (error) => this.#errorListeners.forEach((listener) => listener(error)),
-      });
-    }
-    on(event: string, listener: (error: unknown) => void): this {
-      if (event === 'error') this.#errorListeners.push(listener);
-      return this;
-    }
-    connect(callback: (error: Error | undefined, client?: pg.PoolClient, release?: (error?: Error) => void) => void): void {
-      this.#leased.connect().then(
-        (client) => callback(undefined, client, (error?: Error) => client.release(error)),
-        (error: Error) => callback(error),
-      );
-    }
-    /** Connections of the current lease's pool. */
-    get totalCount(): number {
-      return this.#leased.pool.totalCount;
-    }
-    query(text: string, values?: unknown[]): Promise<unknown> {
-      return this.#leased.query(text, values);
-    }
-    end(callback?: (error?: Error) => void): Promise<void> {
-      const ended = this.#leased.end();
-      if (callback) ended.then(() => callback(), callback);
-      return ended;
-    }
-  }
-  return { ...pg, Pool: LeasedPool } as unknown as typeof pg;
-}
-
-/** TypeORM's options for the leased user: the database's address, and the driver above. */
-function typeOrmOptions(handle: DynamicSecretHandle, db: { host: string; port: number; database: string }): TypeOrmModuleOptions {
-  return { type: 'postgres', host: db.host, port: db.port, database: db.database, driver: leasedPgDriver(handle), entities: [Item], retryAttempts: 0, extra: { max: 4 } };
-}
+// The recipe (README, test/support/readme/dynamic-secrets.typeorm.ts): TypeORM's pg driver with a pool that follows
+// the lease.
 
 @Entity({ schema: 'app', name: 'items' })
 class Item {
@@ -116,11 +73,7 @@ describe('dynamic secrets + TypeORM (PostgreSQL user from a lease, 60 s of queri
           auth: { universalAuth: { clientId: DEV_IDENTITY.clientId, clientSecret: DEV_IDENTITY.clientSecret } },
           dynamicSecrets: [DYNAMIC_SECRET_NAME],
         }),
-        TypeOrmModule.forRootAsync({
-          imports: [InfisicalModule.forFeature({ dynamicSecrets: [DYNAMIC_SECRET_NAME] })],
-          inject: [InjectDynamicSecret.token(DYNAMIC_SECRET_NAME)],
-          useFactory: (handle: DynamicSecretHandle) => typeOrmOptions(handle, db),
-        }),
+        leasedDatabase(db, [Item]),
         TypeOrmModule.forFeature([Item]),
         InfisicalModule.forFeature({ dynamicSecrets: [DYNAMIC_SECRET_NAME] }),
       ],

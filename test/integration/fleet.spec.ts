@@ -48,7 +48,7 @@ describe('fleet coordination on Redis (three instances, one Redis, one Infisical
   const options = (webhook = false) =>
     optionsFor(server, APP_DEV, 'dev', {
       cacheTtlSeconds: TTL,
-      fleet: { ...fleetOptions(redis.url).fleet, key: FLEET_KEY, keyPrefix: `test-${prefix}` },
+      fleet: { ...fleetOptions(redis.url, FLEET_KEY).fleet, keyPrefix: `test-${prefix}` },
       ...(webhook ? { webhook: { secret: WEBHOOK_SECRET } } : {}),
     });
   async function startFleet(n = 3, webhook = false): Promise<TestApp[]> {
