@@ -153,6 +153,7 @@ describe('parseJsonBody of a body larger than one step', () => {
     expect(Object.hasOwn(parsed.value, '__proto__')).toBe(true);
     expect(Object.keys(parsed.value)).toEqual(['a', '__proto__', 'b']);
     expect(parsed.value.a).toBe(3);
+    for (const key of ['a', '__proto__', 'b']) expect(Object.getOwnPropertyDescriptor(parsed.value, key)).toEqual(Object.getOwnPropertyDescriptor(JSON.parse(text), key));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -285,6 +285,14 @@ describe('SecretLoader: a large answer in steps', () => {
     expect(h.redactor.redact('got alpha-secret-value and bravo-secret-value')).toBe('got [REDACTED] and [REDACTED]');
   });
 
+  it('keeps the values of the snapshot served masked while a candidate is checked', async () => {
+    const served = new SecretSnapshot({ values: { A: 'served-secret-value' }, keys: { A: { source: 'infisical', version: 1 } } }, 'infisical', 1, [{ key: 'A', value: 'served-secret-value', version: 1 }]);
+    const h = harness({ current: () => served });
+    h.api.lists = listOf({ A: 'candidate-secret-value' });
+    await h.loader.load(h.signal, { diagnose: false });
+    expect(h.redactor.redact('served-secret-value / candidate-secret-value')).toBe('[REDACTED] / [REDACTED]');
+  });
+
   it('without steps given, pauses with setImmediate above 2,000 keys', async () => {
     const h = harness();
     h.api.lists = listOf(Object.fromEntries(Array.from({ length: 2_001 }, (_, i) => [`K${i}`, `value-${i}`])));
