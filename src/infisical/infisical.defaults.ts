@@ -27,6 +27,10 @@ export const MAX_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_STALE_SECONDS = 86_400;
 /** Health lists per-key details (source, version, folder) for at most this many keys by default. @internal */
 export const DEFAULT_HEALTH_MAX_KEYS = 500;
+/** Default of `previousValueGraceSeconds`: a replaced value stays readable as `previous` for five minutes. @internal */
+export const DEFAULT_PREVIOUS_VALUE_GRACE_SECONDS = 300;
+/** Longest `previousValueGraceSeconds`: one day. @internal */
+export const MAX_PREVIOUS_VALUE_GRACE_SECONDS = 86_400;
 
 /** Relative spread applied to every refresh interval so that a fleet does not refresh in lockstep. @internal */
 export const REFRESH_JITTER_RATIO = 0.1;
@@ -81,6 +85,11 @@ export const INFISICAL_LOGGER_CONTEXT = 'Infisical';
 
 /** What a secret value is replaced with wherever it would otherwise be printed. @internal */
 export const REDACTED = '[REDACTED]';
+
+/** Default of `dynamicSecrets[].drainMs`: how long an old lease stays usable after a hand-over. @internal */
+export const DEFAULT_LEASE_DRAIN_MS = 30_000;
+/** Default of the longest time shutdown spends revoking leases. @internal */
+export const DEFAULT_LEASE_SHUTDOWN_BUDGET_MS = 5000;
 
 /** Where a pod's service-account token is mounted (Kubernetes Auth). @internal */
 export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';

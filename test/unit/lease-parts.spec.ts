@@ -16,10 +16,9 @@ import {
 } from '../../src/infisical/errors/dynamic-secret.errors.js';
 import { sleep } from '../../src/infisical/leases/clock-sleep.js';
 import { DynamicSecretCredentials } from '../../src/infisical/leases/lease-credentials.js';
-import { parseDurationMs } from '../../src/infisical/leases/lease-duration.js';
+import { parseDurationMs } from '../../src/infisical/api/ttl-duration.parser.js';
+import { DEFAULT_LEASE_DRAIN_MS, DEFAULT_LEASE_SHUTDOWN_BUDGET_MS } from '../../src/infisical/infisical.defaults.js';
 import {
-  DEFAULT_LEASE_DRAIN_MS,
-  DEFAULT_LEASE_SHUTDOWN_BUDGET_MS,
   drainDelayMs,
   EXPIRED_LEASE_RETRY_CAP_MS,
   MIN_LEASE_RETRY_MS,

@@ -1,7 +1,3 @@
-/** Default of `dynamicSecrets[].drainMs`: how long an old lease stays usable after a hand-over. @internal */
-export const DEFAULT_LEASE_DRAIN_MS = 30_000;
-/** Default of the longest time shutdown spends revoking leases. @internal */
-export const DEFAULT_LEASE_SHUTDOWN_BUDGET_MS = 5000;
 /** Share of a lease's remaining lifetime after which it is renewed (or replaced): a third is left. @internal */
 export const RENEW_AT_FRACTION = 2 / 3;
 /** Shortest wait before retrying a failed renewal or lease. @internal */

@@ -1,6 +1,6 @@
 import type { InfisicalDynamicSecretOptions, ResolvedDynamicSecret } from '../interfaces/dynamic-secret-options.interface.js';
-import { parseDurationMs } from '../leases/lease-duration.js';
-import { DEFAULT_LEASE_DRAIN_MS } from '../leases/lease-timing.js';
+import { parseDurationMs } from '../api/ttl-duration.parser.js';
+import { DEFAULT_LEASE_DRAIN_MS } from '../infisical.defaults.js';
 import { describeValue, type OptionReader } from './option-readers.js';
 
 const FIELDS = new Set(['name', 'environment', 'path', 'ttl', 'drainMs']);
