@@ -6,7 +6,7 @@
  *   npm run bench                 full run (~2–3 min on 2 cores; builds the app and the library first)
  *   npm run bench -- --quick      smoke run: same code paths, fewer rounds (not for quoting)
  *   npm run bench -- --only=whole-process,footprint   a subset: bootstrap, read-path, upstream, memory,
- *                                 whole-process, footprint, sources, fleet, refresh
+ *                                 whole-process, footprint, sources, fleet, refresh, leases
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
@@ -18,6 +18,7 @@ import { fmt, renderTable, tick, type Cell } from './lib/table.js';
 import { runBootstrap, type BootstrapResult } from './scenarios/bootstrap.js';
 import { runFleetRedis, type FleetRedisResult } from './scenarios/fleet-redis.js';
 import { runFootprint, type FootprintResult } from './scenarios/footprint.js';
+import { runLeaseHandover, type LeaseHandoverResult } from './scenarios/lease-handover.js';
 import { runMemory, type MemoryResult } from './scenarios/memory.js';
 import { runReadPath, type ReadPathResult } from './scenarios/read-path.js';
 import { runRefreshStall, type RefreshStallResult } from './scenarios/refresh-stall.js';
@@ -25,7 +26,7 @@ import { runSources, type SourcesResult } from './scenarios/sources.js';
 import { runUpstream, type UpstreamResult } from './scenarios/upstream-load.js';
 import { runWholeProcess, type WholeProcessResult } from './scenarios/whole-process.js';
 
-const SECTIONS = ['bootstrap', 'read-path', 'upstream', 'memory', 'whole-process', 'footprint', 'sources', 'fleet', 'refresh'] as const;
+const SECTIONS = ['bootstrap', 'read-path', 'upstream', 'memory', 'whole-process', 'footprint', 'sources', 'fleet', 'refresh', 'leases'] as const;
 type Section = (typeof SECTIONS)[number];
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -33,10 +34,11 @@ const only = new Set<string>(onlyArg ? onlyArg.split(',') : SECTIONS);
 for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section ${name} (known: ${SECTIONS.join(', ')})`);
 const runs = (section: Section) => only.has(section);
 const config = quick
-  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1, processRounds: 3, importRounds: 3, fleetInstances: 20, fleetWindows: 6, refreshRounds: 2 }
-  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5, processRounds: 11, importRounds: 9, fleetInstances: 200, fleetWindows: 10, refreshRounds: 8 };
+  ? { bootstrapRounds: 3, warmupRounds: 1, readIterations: 500_000, readRounds: 3, windows: 4, readers: 1000, instances: 10, memoryRounds: 1, processRounds: 3, importRounds: 3, fleetInstances: 20, fleetWindows: 6, refreshRounds: 2, leaseRunMs: 15_000, leaseCapMs: 30_000, leaseHandOvers: 1 }
+  : { bootstrapRounds: 9, warmupRounds: 2, readIterations: 3_000_000, readRounds: 9, windows: 10, readers: 1000, instances: 50, memoryRounds: 5, processRounds: 11, importRounds: 9, fleetInstances: 200, fleetWindows: 10, refreshRounds: 8, leaseRunMs: 42_000, leaseCapMs: 58_000, leaseHandOvers: 3 };
 const LATENCIES = [0, 20];
 const SOURCES_LATENCY_MS = 20;
+const LEASE_CONCURRENCY = 8;
 
 if (typeof globalThis.gc !== 'function') {
   console.error('Run with node --expose-gc (npm run bench does).');
@@ -57,6 +59,7 @@ let footprint: FootprintResult | undefined;
 let sources: SourcesResult | undefined;
 let fleetRedis: FleetRedisResult | undefined;
 let refreshStall: RefreshStallResult | undefined;
+let leaseHandover: LeaseHandoverResult | undefined;
 // The read path runs first, while this process has booted no other app: V8's inline caches at the read sites then
 // see one snapshot shape, as in an application. After the bootstrap rounds' hundreds of apps (other key sets) they
 // are megamorphic, and the same read measured 7–8 ns instead of 1 ns.
@@ -97,6 +100,10 @@ if (runs('fleet')) {
 if (runs('refresh')) {
   log(`refresh stall (${config.refreshRounds} rounds × 1,000 / 3,000 / 10,000 changed keys of 10,000, app in a child process)…`);
   refreshStall = await runRefreshStall({ rounds: config.refreshRounds });
+}
+if (runs('leases')) {
+  log(`lease hand-overs (PostgreSQL + TypeORM on a dynamic secret, ${LEASE_CONCURRENCY} concurrent queries, ≥ ${config.leaseRunMs / 1000} s and ${config.leaseHandOvers} hand-overs)…`);
+  leaseHandover = await runLeaseHandover({ runMs: config.leaseRunMs, capMs: config.leaseCapMs, minHandOvers: config.leaseHandOvers, concurrency: LEASE_CONCURRENCY, pauseMs: 2 });
 }
 const durationSeconds = (Date.now() - started) / 1000;
 
@@ -311,8 +318,40 @@ if (refreshStall) {
   targets.push(r.met);
 }
 
+if (leaseHandover) {
+  const l = leaseHandover;
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (rows.length > 0) rows.push('rule');
+  rows.push(['10 lease hand-overs', 'steady state: query latency p99', ms(l.steady.p99), `p50 ${ms(l.steady.p50)}, max ${ms(l.steady.max)}; ${n(l.steady.n)} queries, ${l.concurrency} concurrent (TypeORM + LeasedPgPool)`, '', '']);
+  rows.push([
+    '',
+    `within ±${l.windowMs / 1000} s of a hand-over: p99`,
+    ms(l.handOver.p99),
+    `p50 ${ms(l.handOver.p50)}, max ${ms(l.handOver.max)}; ${n(l.handOver.n)} queries around ${l.handOvers} hand-overs (+${l.renewals} renewals)`,
+    '',
+    '',
+  ]);
+  rows.push([
+    '',
+    'p99 hand-over / p99 steady',
+    `${fmt(l.ratio, 2)}×`,
+    `same run, ${fmt(l.runMs / 1000, 0)} s; lease TTL ${l.ttl.defaultTTL}, max ${l.ttl.maxTTL}; ${l.users} database users; ${l.failed} of ${n(l.queries + l.failed)} queries failed`,
+    `≤ ${l.target}×, 0 failed`,
+    tick(l.met),
+  ]);
+  rows.push([
+    '',
+    `within ${l.firstMs} ms after a hand-over: p99`,
+    ms(l.firstAfterHandOver.p99),
+    `p50 ${ms(l.firstAfterHandOver.p50)}; ${n(l.firstAfterHandOver.n)} queries (those waiting for the new lease's logins; no target)`,
+    '',
+    '',
+  ]);
+  targets.push(l.met);
+}
+
 const header = ['Scenario', 'Measure', 'Median', 'Detail', 'Target', 'Met'];
-const runsText = `bootstrap ${config.bootstrapRounds} rounds (+${config.warmupRounds} warm-up), read path ${config.readRounds} × ${config.readIterations.toLocaleString('en-US')}, memory ${config.memoryRounds} per variant, whole process ${config.processRounds} cold starts per variant, imports ${config.importRounds} processes, refresh ${config.refreshRounds} rounds per size; sections ${[...only].join(', ')}`;
+const runsText = `bootstrap ${config.bootstrapRounds} rounds (+${config.warmupRounds} warm-up), read path ${config.readRounds} × ${config.readIterations.toLocaleString('en-US')}, memory ${config.memoryRounds} per variant, whole process ${config.processRounds} cold starts per variant, imports ${config.importRounds} processes, refresh ${config.refreshRounds} rounds per size, lease hand-overs ≥ ${config.leaseRunMs / 1000} s; sections ${[...only].join(', ')}`;
 console.log('');
 console.log(`nestjs-infisical benchmark${quick ? ' (QUICK smoke run — do not quote)' : ''}`);
 console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (V8 ${machine.v8}), ${machine.os}; load ${machine.loadAverageAtStart.join(' ')} → ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -343,6 +382,7 @@ const report = {
   sources,
   fleetRedis,
   refreshStall,
+  leaseHandover,
 };
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 await writeFile(`${resultsDir}latest.json`, `${JSON.stringify(report, null, 2)}\n`);

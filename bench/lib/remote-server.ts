@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Fault } from '../../test/support/infisical-server/index.js';
+import type { Fault, SeedFile } from '../../test/support/infisical-server/index.js';
 
 const CHILD = fileURLToPath(new URL('../server-child.js', import.meta.url));
 
@@ -14,8 +14,10 @@ export class RemoteInfisicalServer {
     readonly url: string,
   ) {}
 
-  static async start(fleetSize = 0): Promise<RemoteInfisicalServer> {
-    const child = spawn(process.execPath, [CHILD, String(fleetSize)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** The bench seed (createBenchSeed(fleetSize)), or `seed` when given (e.g. one with dynamic secrets). */
+  static async start(fleetSize = 0, seed?: SeedFile): Promise<RemoteInfisicalServer> {
+    const env = seed === undefined ? process.env : { ...process.env, BENCH_SEED_JSON: JSON.stringify(seed) };
+    const child = spawn(process.execPath, [CHILD, String(fleetSize)], { stdio: ['pipe', 'pipe', 'inherit'], env });
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     const [first] = (await Promise.race([
       once(lines, 'line'),

@@ -61,3 +61,10 @@ export function sleep(ms: number): Promise<void> {
 export function roundOrder<T>(variants: readonly T[], round: number): T[] {
   return round % 2 === 0 ? [...variants] : [...variants].reverse();
 }
+
+/** Nearest-rank percentile `p` (0–100) of `values`; NaN when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
