@@ -3,7 +3,7 @@
  * Every timing is compared with a baseline measured in the same run, interleaved; medians of several runs.
  * Counts (requests reaching the server) are exact. Prints a table and writes bench/results/<timestamp>.json.
  *
- *   npm run bench                 full run (~2–3 min on 2 cores; builds the app and the library first)
+ *   npm run bench                 full run (~3–4 min on 2 cores; builds the app and the library first)
  *   npm run bench -- --quick      smoke run: same code paths, fewer rounds (not for quoting)
  *   npm run bench -- --only=whole-process,footprint   a subset: bootstrap, read-path, upstream, memory,
  *                                 whole-process, footprint, sources, fleet, refresh, leases
