@@ -98,6 +98,8 @@ describe('leak scan over all scenarios', () => {
     server.setSecret({ projectId: APP_PROJECT_ID, environment: 'dev', key: 'GEMINI_API_KEY', value: rotated.GEMINI_API_KEY! });
     await clock.advanceAsync(TTL_MS * 1.1 + 1, () => app.store.whenSettled());
     expect(all.gemini.apiKey).toBe(rotated.GEMINI_API_KEY);
+    // the replaced value stays readable as `previous` (grace window): a seeded value, scanned for like the others
+    expect(app.store.previous('GEMINI_API_KEY')).toBe(credentialValues('dev').GEMINI_API_KEY);
     // the factory's own message would quote the start of the value ("AIzaSy…" is not valid JSON): never shown
     const failure = logs.find('error', "registerSecretsAs('google')");
     expect(failure).toHaveLength(1);

@@ -3,7 +3,7 @@ import { REDACTED } from '../infisical.defaults.js';
 import type { SecretStore } from '../store/secret-store.js';
 
 /** What a handle reads through: the store's read API and its change events. */
-export type SecretReader = Pick<SecretStore, 'get' | 'getOrThrow' | 'getAsync' | 'onChange'>;
+export type SecretReader = Pick<SecretStore, 'get' | 'getOrThrow' | 'getAsync' | 'onChange'> & Partial<Pick<SecretStore, 'previous'>>;
 
 /**
  * Base of everything that hands secrets to application code (credentials, `SecretRef`, `SecretGroup`). Values are
@@ -46,6 +46,12 @@ export abstract class SecretHandle {
   protected read(key: string): string {
     const value = this.#store.get<unknown>(key);
     return typeof value === 'string' ? value : String(this.#store.getOrThrow(key));
+  }
+
+  /** Value `key` had before its last rotation, while the grace window (`previousValueGraceSeconds`) runs. */
+  protected readPrevious(key: string): string | undefined {
+    const value = this.#store.previous?.(key);
+    return value === undefined || typeof value === 'string' ? value : String(value);
   }
 
   /** Like {@link read}, honouring `cacheTtlSeconds: 0` (fetch on every call). */

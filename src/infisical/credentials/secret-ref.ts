@@ -14,6 +14,14 @@ export class SecretRef extends SecretHandle {
     return this.read(this.key);
   }
 
+  /**
+   * The value before the last rotation (a refresh that changed or removed it) for `previousValueGraceSeconds`
+   * (default 300) after it, e.g. to verify a signature or JWT made just before; otherwise undefined.
+   */
+  get previous(): string | undefined {
+    return this.readPrevious(this.key);
+  }
+
   /** Current value, fetched first when `cacheTtlSeconds` is 0. */
   valueAsync(): Promise<string> {
     return this.readAsync(this.key);

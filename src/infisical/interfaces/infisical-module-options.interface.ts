@@ -145,6 +145,13 @@ export interface InfisicalModuleOptions {
   fetch?: typeof fetch;
   /** Health lists per-key details for at most this many keys; past it only counts are reported. @default 500 */
   healthMaxKeys?: number;
+  /**
+   * Seconds a secret's replaced value stays readable as `SecretRef.previous` after a refresh changed or removed it
+   * (e.g. to verify webhook signatures or JWTs signed just before a rotation). Only the most recent previous value of
+   * each key is kept; it stays masked in logs and errors like a current value. `0` keeps none.
+   * @default 300 (0–86400)
+   */
+  previousValueGraceSeconds?: number;
   /** Webhook receiver: refresh as soon as Infisical reports a change. @default undefined (off) */
   webhook?: WebhookOptions;
   /** Fleet coordination on Redis: one Infisical read per TTL window for all instances. @default undefined (off) */

@@ -33,6 +33,7 @@ export const INFISICAL_ENV_VARIABLES: readonly EnvVariable[] = [
   { variable: 'INFISICAL_STARTUP_TIMEOUT_MS', option: 'startupTimeoutMs', kind: 'integer', description: 'longest wait for Infisical at bootstrap (default 5000)' },
   { variable: 'INFISICAL_REQUEST_TIMEOUT_MS', option: 'requestTimeoutMs', kind: 'integer', description: 'longest single HTTP attempt (default 10000)' },
   { variable: 'INFISICAL_MAX_STALE_SECONDS', option: 'maxStaleSeconds', kind: 'integer', description: 'age after which health reports down while refreshes fail (default 86400; 0 = never)' },
+  { variable: 'INFISICAL_PREVIOUS_VALUE_GRACE_SECONDS', option: 'previousValueGraceSeconds', kind: 'integer', description: 'seconds a rotated value stays readable as SecretRef.previous, 0–86400 (default 300; 0 = none kept)' },
   { variable: 'INFISICAL_CACHE_FILE', option: 'persistentCache.path', kind: 'text', description: 'encrypted last-known-good snapshot file (off by default)' },
   { variable: 'INFISICAL_CACHE_KEY', option: 'persistentCache.key', kind: 'secret', description: 'key material for that file, ≥ 32 characters (default: derived from the client secret; required with every other login method)' },
   { variable: 'INFISICAL_WEBHOOK_SECRET', option: 'webhook.secret', kind: 'secret', description: 'secret key of the project webhook; turns on the receiver at POST /webhooks/infisical (off by default)' },

@@ -3,6 +3,8 @@ import {
   DEFAULT_CACHE_TTL_SECONDS,
   DEFAULT_EXPAND_SECRET_REFERENCES,
   DEFAULT_HEALTH_MAX_KEYS,
+  DEFAULT_PREVIOUS_VALUE_GRACE_SECONDS,
+  MAX_PREVIOUS_VALUE_GRACE_SECONDS,
   DEFAULT_MAX_STALE_SECONDS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_STARTUP_TIMEOUT_MS,
@@ -25,6 +27,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'enabled', 'siteUrl', 'projectId', 'environment', 'secretPath', 'recursive', 'includeImports', 'expandSecretReferences',
   'sources', 'auth', 'cacheTtlSeconds', 'startupTimeoutMs', 'requestTimeoutMs', 'maxStaleSeconds', 'schema',
   'requiredKeys', 'persistentCache', 'revokeTokenOnShutdown', 'fetch', 'healthMaxKeys',
+  'previousValueGraceSeconds',
   'webhook', 'fleet', 'mirrorToProcessEnv', 'dynamicSecrets',
 ]);
 
@@ -121,6 +124,7 @@ export function resolveInfisicalOptions(options: InfisicalModuleOptions | undefi
     revokeTokenOnShutdown: reader.boolean('revokeTokenOnShutdown', false),
     fetch: raw.fetch as typeof fetch | undefined,
     healthMaxKeys: reader.integer('healthMaxKeys', DEFAULT_HEALTH_MAX_KEYS, 0, 100_000, 'keys'),
+    previousValueGraceSeconds: reader.integer('previousValueGraceSeconds', DEFAULT_PREVIOUS_VALUE_GRACE_SECONDS, 0, MAX_PREVIOUS_VALUE_GRACE_SECONDS, 'seconds'),
     webhook: resolveWebhook(reader, raw.webhook, enabled),
     fleet: resolveFleet(reader, raw.fleet, enabled, auth),
     dynamicSecrets: resolveDynamicSecrets(reader, raw.dynamicSecrets, { environment: sources[0]?.environment ?? '', secretPath: sources[0]?.secretPath ?? '/' }),

@@ -35,6 +35,8 @@ export interface ResolvedInfisicalOptions {
   revokeTokenOnShutdown: boolean;
   fetch: typeof fetch | undefined;
   healthMaxKeys: number;
+  /** Seconds a replaced value stays readable as `previous` (0: none kept). */
+  previousValueGraceSeconds: number;
   webhook: ResolvedWebhookOptions | undefined;
   fleet: ResolvedFleetOptions | undefined;
   /** Dynamic secrets to lease (empty when none, always empty when disabled). */

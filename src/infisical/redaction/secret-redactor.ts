@@ -1,7 +1,10 @@
 import { MASK_RETAINED_GENERATIONS, MIN_MASKED_LENGTH, REDACTED } from '../infisical.defaults.js';
 
-/** Kinds of sensitive strings, each with its own history: a new snapshot never makes the client secret forgotten. */
-export type MaskGroup = 'credentials' | 'tokens' | 'secrets' | 'platform';
+/**
+ * Kinds of sensitive strings, each with its own history: a new snapshot never makes the client secret forgotten.
+ * `previous`: rotated values still readable as `SecretRef.previous`.
+ */
+export type MaskGroup = 'credentials' | 'tokens' | 'secrets' | 'platform' | 'previous';
 
 /**
  * Masks every sensitive string of one module instance — secret values, the client secret, access tokens, platform

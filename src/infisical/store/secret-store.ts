@@ -8,6 +8,7 @@ import { computeStatus } from './health-status.js';
 import { SHUTDOWN_REVOKE_BUDGET_MS } from '../infisical.defaults.js';
 import type { InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
 import { ChangeFanout, type SecretChangeListener } from './change-fanout.js';
+import { PreviousValues } from './previous-values.js';
 import type { SecretSnapshot } from './secret-snapshot.js';
 import type { SecretStoreParts } from './secret-store-parts.interface.js';
 import { SnapshotInstaller } from './snapshot.installer.js';
@@ -32,12 +33,14 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   readonly #namespaces: NamespaceRegistry;
   readonly #changes: ChangeFanout;
   readonly #installer: SnapshotInstaller;
+  readonly #previous: PreviousValues;
 
   constructor(parts: SecretStoreParts) {
     this.#parts = parts;
     this.#namespaces = new NamespaceRegistry(parts.publisher);
     this.#changes = new ChangeFanout(parts.publisher, this.#namespaces, parts.logger);
-    this.#installer = new SnapshotInstaller(parts, this.#changes, (snapshot) => this.#set(snapshot));
+    this.#previous = new PreviousValues(parts.clock, parts.options.previousValueGraceSeconds);
+    this.#installer = new SnapshotInstaller(parts, this.#changes, (snapshot) => this.#set(snapshot), this.#previous);
   }
 
   // ---------------------------------------------------------------------------------------------------- reads
@@ -52,6 +55,11 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     const value = this.get<T>(key);
     if (value === undefined) throw new InfisicalSecretNotFoundError(key, this.where);
     return value;
+  }
+
+  /** Value `key` had before the last refresh changed or removed it, for `previousValueGraceSeconds`; else undefined. */
+  previous<T = string>(key: string): T | undefined {
+    return this.#previous.get(key) as T | undefined;
   }
 
   /** Whether `key` has a value. */

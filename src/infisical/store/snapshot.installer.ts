@@ -1,6 +1,7 @@
 import type { ValidatedConfig } from '../config/config-validator.js';
 import type { KeyInfo } from '../interfaces/infisical-status.interface.js';
 import type { ChangeFanout } from './change-fanout.js';
+import type { PreviousValues } from './previous-values.js';
 import { SecretSnapshot } from './secret-snapshot.js';
 import type { SecretStoreParts } from './secret-store-parts.interface.js';
 import { EVENT_LOOP_STEPS, type WorkSteps } from './work-steps.js';
@@ -22,6 +23,8 @@ export class SnapshotInstaller {
     private readonly changes: ChangeFanout,
     /** Makes `snapshot` the one served (state and the store's read path). */
     private readonly set: (snapshot: SecretSnapshot) => void,
+    /** Where the values a refresh replaced are kept for their grace window. */
+    private readonly previous: PreviousValues,
   ) {}
 
   /**
@@ -85,6 +88,7 @@ export class SnapshotInstaller {
 
   #switchTo(candidate: SecretSnapshot, changed: Set<string>): void {
     const snapshot = this.#heldToLateRequirements(candidate, changed);
+    this.#keepPrevious(changed);
     this.set(snapshot);
     this.#persist();
     if (changed.size > 0) this.changes.announce(changed, snapshot);
@@ -105,6 +109,18 @@ export class SnapshotInstaller {
       else changed.add(key);
     }
     return held;
+  }
+
+  /**
+   * Keeps the values of the `changed` keys served until now as their previous values, and keeps every previous value
+   * still readable masked (its own mask group: failed refreshes, which start new `secrets` generations, never push it
+   * out).
+   */
+  #keepPrevious(changed: ReadonlySet<string>): void {
+    const previous = this.previous;
+    if (!previous.enabled) return;
+    previous.record(changed, this.parts.state.snapshot);
+    this.parts.redactor.replace('previous', previous.live());
   }
 
   /** The merge model's verdict on `keys` with Infisical's answer behind `snapshot` (throws naming a key it refuses). */

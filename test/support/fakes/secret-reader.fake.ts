@@ -8,6 +8,8 @@ import type { SecretReader } from '../../../src/infisical/credentials/secret-han
 export class FakeSecretReader implements SecretReader {
   readonly values = new Map<string, unknown>();
   readonly asyncReads: string[] = [];
+  /** What `previous(key)` answers (the value before the last rotation, while its grace window runs). */
+  readonly previousValues = new Map<string, unknown>();
   readonly #listeners = new Set<(changed: ReadonlySet<string>) => void>();
   /** Applied by `getAsync` before it answers (a fetch that brings a newer value). */
   onFetch: ((key: string) => void) | undefined;
@@ -24,6 +26,10 @@ export class FakeSecretReader implements SecretReader {
     const value = this.get<T>(key);
     if (value === undefined) throw new Error(`secret "${key}" not found`);
     return value;
+  }
+
+  previous<T = string>(key: string): T | undefined {
+    return this.previousValues.get(key) as T | undefined;
   }
 
   async getAsync<T = string>(key: string): Promise<T | undefined> {
