@@ -51,7 +51,7 @@ export abstract class SecretHandle {
   /** Value `key` had before its last rotation, while the grace window (`previousValueGraceSeconds`) runs. */
   protected readPrevious(key: string): string | undefined {
     const value = this.#store.previous?.(key);
-    return value === undefined || typeof value === 'string' ? value : String(value);
+    return value === undefined ? undefined : String(value);
   }
 
   /** Like {@link read}, honouring `cacheTtlSeconds: 0` (fetch on every call). */

@@ -21,7 +21,7 @@ export class PreviousValues {
     private readonly clock: InfisicalClock,
     graceSeconds: number,
   ) {
-    this.#graceMs = graceSeconds > 0 ? graceSeconds * 1000 : 0;
+    this.#graceMs = graceSeconds * 1000;
   }
 
   /** Whether previous values are kept at all (a grace window above 0). */
@@ -52,7 +52,7 @@ export class PreviousValues {
   /** The previous values still readable, as text (what the redactor must keep masking). */
   live(): string[] {
     this.#forgetExpired(this.clock.now());
-    return [...this.#entries.values()].map(({ value }) => (typeof value === 'string' ? value : String(value)));
+    return [...this.#entries.values()].map(({ value }) => String(value));
   }
 
   #forgetExpired(now: number): void {
