@@ -125,6 +125,43 @@ describe('the npm package', () => {
   });
 });
 
+interface LockEntry {
+  engines?: { node?: string };
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
+
+/**
+ * The lock-file paths an application installs with the app's dependencies and the library's peers: those packages and
+ * what they need (dependencies, optional dependencies, peers not marked optional), resolved as npm does (nearest
+ * node_modules first). Test-only packages such as typeorm or pg — optional peers of @nestjs/terminus, which the lock
+ * file marks `devOptional`, not `dev` — are not among them.
+ */
+function runtimePackages(packages: Record<string, LockEntry>, roots: string[]): Set<string> {
+  const found = new Set<string>();
+  const resolve = (name: string, from: string): string | undefined => {
+    for (let dir = from; ; ) {
+      const path = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+      if (packages[path]) return path;
+      if (!dir) return undefined;
+      const parent = dir.lastIndexOf('/node_modules/');
+      dir = parent < 0 ? '' : dir.slice(0, parent);
+    }
+  };
+  const visit = (name: string, from: string): void => {
+    const path = resolve(name, from);
+    if (!path || found.has(path)) return;
+    found.add(path);
+    const entry = packages[path]!;
+    const peers = Object.keys(entry.peerDependencies ?? {}).filter((peer) => !entry.peerDependenciesMeta?.[peer]?.optional);
+    for (const dependency of [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}), ...peers]) visit(dependency, path);
+  };
+  for (const root of roots) visit(root, '');
+  return found;
+}
+
 describe('engines', () => {
   it('the range is the one the runtime dependencies accept (file-type, used only by ParseFilePipe, excepted) and includes this Node', async () => {
     const { createRequire } = await import('node:module');
@@ -134,11 +171,11 @@ describe('engines', () => {
     expect(range).toBe('^20.19.0 || ^22.12.0 || >=24.0.0');
     expect(semver.satisfies(process.version, range)).toBe(true);
     const lowest = range.split('||').map((part) => semver.minVersion(part.trim()).version);
-    const lock = JSON.parse(read(root, 'package-lock.json')) as { packages: Record<string, { dev?: boolean; engines?: { node?: string } }> };
+    const lock = JSON.parse(read(root, 'package-lock.json')) as { packages: Record<string, LockEntry> };
     const refusing: string[] = [];
-    for (const [path, entry] of Object.entries(lock.packages)) {
-      const wanted = entry.engines?.node;
-      if (!path || entry.dev || !wanted) continue;
+    for (const path of runtimePackages(lock.packages, [...Object.keys(repository.dependencies ?? {}), ...Object.keys(repository.peerDependencies)])) {
+      const wanted = lock.packages[path]!.engines?.node;
+      if (!wanted) continue;
       for (const version of lowest) if (!semver.satisfies(version, wanted)) refusing.push(`${path.replace(/^.*node_modules\//, '')} (${wanted}) refuses ${version}`);
     }
     expect(refusing).toEqual(['file-type (>=22) refuses 20.19.0']);
