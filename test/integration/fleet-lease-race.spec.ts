@@ -51,7 +51,7 @@ describe('fleet lease race (real Redis)', () => {
     const clock = new ManualClock();
     const binding = { siteUrl: 'http://127.0.0.1:1', sources: [TARGET] };
     const connect = async () => {
-      const connection = await connectRedis(redis.url, () => undefined);
+      const connection = await connectRedis(redis.url, { error: () => undefined, ready: () => undefined });
       connections.push(connection);
       return connection;
     };

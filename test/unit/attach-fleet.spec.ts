@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InfisicalRateLimitError } from '../../src/infisical/errors/transport.errors.js';
 import { createFleet, joinFleet, type FleetParts } from '../../src/infisical/fleet/attach-fleet.js';
 import { fleetKeys } from '../../src/infisical/fleet/fleet-keys.js';
-import type { FleetRedis } from '../../src/infisical/fleet/redis-connection.js';
+import type { FleetRedis, RedisConnectionEvents } from '../../src/infisical/fleet/redis-connection.js';
 import { infisicalOptionsFromEnv } from '../../src/infisical/options/options-from-env.js';
 import type { FleetRole } from '../../src/infisical/metrics/metric-names.js';
 import { resolveInfisicalOptions } from '../../src/infisical/options/options.resolver.js';
@@ -41,9 +41,22 @@ describe('createFleet', () => {
   let parts: FleetParts;
   let failure: Error | undefined;
 
-  const connect = async (url: string, onError: (error: Error) => void): Promise<FleetRedis> => {
+  const connect = async (url: string): Promise<FleetRedis> => {
     connects.push(url);
-    onError(new Error('ECONNREFUSED 10.0.0.3:6379'));
+    return server.connect();
+  };
+  /** A connection whose reconnects fail 5 times over 63 s before it is ready (both clients report ready). */
+  const failingConnect = async (url: string, events: RedisConnectionEvents): Promise<FleetRedis> => {
+    connects.push(url);
+    events.error(new Error(`connect ECONNREFUSED 10.0.0.3:6379 (${url})`));
+    for (let i = 0; i < 3; i++) {
+      clock.jump(1_000);
+      events.error(new Error(`connect ECONNREFUSED 10.0.0.3:6379 (${url})`));
+    }
+    clock.jump(60_000);
+    events.error(new Error('connect ECONNREFUSED 10.0.0.3:6379'));
+    events.ready();
+    events.ready();
     return server.connect();
   };
 
@@ -75,11 +88,19 @@ describe('createFleet', () => {
     expect(connects).toEqual([]);
   });
 
-  it('connects to fleet.redisUrl, logging connection problems at debug level', async () => {
-    const fleet = await createFleet(resolveInfisicalOptions(infisicalOptionsFromEnv(ENV)), parts, connect);
+  it('connects to fleet.redisUrl; reconnect failures: the first, then at most one line a minute, and one when back (password masked)', async () => {
+    const fleet = await createFleet(resolveInfisicalOptions(infisicalOptionsFromEnv({ ...ENV, INFISICAL_REDIS_URL: 'redis://:s3cret-pw@10.0.0.3:6379' })), parts, failingConnect);
     expect(fleet).toBeDefined();
-    expect(connects).toEqual(['redis://10.0.0.3:6379']);
-    expect(lines).toEqual([{ level: 'debug', text: 'Redis connection: ECONNREFUSED 10.0.0.3:6379' }]);
+    expect(connects).toEqual(['redis://:s3cret-pw@10.0.0.3:6379']);
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        text: 'Redis connection failed (connect ECONNREFUSED 10.0.0.3:6379 (redis://10.0.0.3:6379)); it keeps reconnecting in the background, further failures are summed up at most once per 60 s.',
+      },
+      { level: 'warn', text: 'Redis connection still failing: 4 more failed attempts in 63 s (latest: connect ECONNREFUSED 10.0.0.3:6379).' },
+      { level: 'log', text: 'Redis connection is back after 5 failed attempts.' },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('s3cret-pw');
   });
 
   it('keys under the prefix and binding, snapshot sealed with the fleet key (not the client secret), windows of the cache TTL', async () => {

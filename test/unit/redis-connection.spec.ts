@@ -14,14 +14,14 @@ class StandInClient {
   isReady = true;
   isOpen = true;
   readonly calls: unknown[][] = [];
-  readonly handlers = new Map<string, (error: Error) => void>();
+  readonly handlers = new Map<string, (error?: Error) => void>();
   readonly subscriptions = new Map<string, Listener>();
   duplicated: StandInClient | undefined;
   connectResult: Promise<unknown> = Promise.resolve();
   answer: (command: string, args: unknown[]) => unknown = () => 'OK';
   destroyThrows = false;
 
-  on(event: string, handler: (error: Error) => void) {
+  on(event: string, handler: (error?: Error) => void) {
     this.handlers.set(event, handler);
     return this;
   }
@@ -67,6 +67,7 @@ describe('connectRedis', () => {
   let client: StandInClient;
   let created: unknown[];
   let errors: Error[];
+  let readies: number;
   const load = async (): Promise<NodeRedis> =>
     ({
       createClient: (options: unknown) => {
@@ -74,12 +75,13 @@ describe('connectRedis', () => {
         return client;
       },
     }) as unknown as NodeRedis;
-  const connect = () => connectRedis('redis://:pw@10.0.0.3:6379', (error) => errors.push(error), load);
+  const connect = () => connectRedis('redis://:pw@10.0.0.3:6379', { error: (error) => errors.push(error), ready: () => readies++ }, load);
 
   beforeEach(() => {
     client = new StandInClient();
     created = [];
     errors = [];
+    readies = 0;
   });
   afterEach(() => {
     jest.useRealTimers();
@@ -97,7 +99,7 @@ describe('connectRedis', () => {
   }
 
   it('names the missing package', async () => {
-    const missing = connectRedis('redis://x', () => undefined, () => Promise.reject(new Error("Cannot find package 'redis'")));
+    const missing = connectRedis('redis://x', { error: () => undefined, ready: () => undefined }, () => Promise.reject(new Error("Cannot find package 'redis'")));
     expect(await unavailable(missing)).toBe('the fleet option needs the "redis" package (node-redis 5): npm install redis');
   });
 
@@ -111,11 +113,15 @@ describe('connectRedis', () => {
     expect(client.duplicated!.calls).toEqual([['connect']]);
   });
 
-  it('connection errors of both clients reach onError', async () => {
+  it('connection errors and ready events of both clients reach the events', async () => {
     await connect();
     client.handlers.get('error')!(new Error('ECONNREFUSED'));
     client.duplicated!.handlers.get('error')!(new Error('socket closed'));
     expect(errors.map((e) => e.message)).toEqual(['ECONNREFUSED', 'socket closed']);
+    expect(readies).toBe(0);
+    client.handlers.get('ready')!();
+    client.duplicated!.handlers.get('ready')!();
+    expect(readies).toBe(2);
   });
 
   it('a first connection that fails or hangs does not fail start-up; a hanging one is waited for 1 s at most', async () => {

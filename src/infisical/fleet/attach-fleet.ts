@@ -7,6 +7,7 @@ import { RefreshTrigger } from '../webhook/refresh-trigger.js';
 import { FleetCoordinator, type FleetCoordinatorDependencies } from './fleet-coordinator.js';
 import { fleetKeys } from './fleet-keys.js';
 import { connectRedis } from './redis-connection.js';
+import { RedisFailureLog } from './redis-failure-log.js';
 
 export interface FleetParts extends Pick<FleetCoordinatorDependencies, 'loader' | 'binding' | 'clock' | 'metrics'> {
   logger: Pick<StoreLogger, 'write' | 'log' | 'warn' | 'warnOnce'>;
@@ -14,13 +15,15 @@ export interface FleetParts extends Pick<FleetCoordinatorDependencies, 'loader' 
 
 /**
  * Connects the fleet when the `fleet` option is set (Redis down at start-up: the instance starts on its own polling).
+ * Reconnect failures are logged as {@link RedisFailureLog} says (the first, then at most one line a minute).
  * `connect` opens the Redis connection (node-redis unless replaced).
  */
 export async function createFleet(options: ResolvedInfisicalOptions, parts: FleetParts, connect = connectRedis): Promise<FleetCoordinator | undefined> {
   const fleet = options.fleet;
   if (!fleet) return undefined;
   const { logger } = parts;
-  const redis = await connect(fleet.redisUrl, (error) => logger.write('debug', `Redis connection: ${error.message}`));
+  const failures = new RedisFailureLog(logger, parts.clock, fleet.redisUrl);
+  const redis = await connect(fleet.redisUrl, { error: (error) => failures.failed(error), ready: () => failures.ready() });
   return new FleetCoordinator({
     ...parts,
     redis,

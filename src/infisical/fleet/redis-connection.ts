@@ -30,12 +30,20 @@ export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
 }
 
+/** What the connection reports about itself (never thrown). */
+export interface RedisConnectionEvents {
+  /** A failed (re)connection attempt or a connection error of either client (node-redis `error`). */
+  error(error: Error): void;
+  /** A client is connected and ready (node-redis `ready`), at first and after each reconnect. */
+  ready(): void;
+}
+
 /**
  * Connects with node-redis (`redis`, an optional peer dependency imported on first use). No offline queue: while
  * Redis is down a command fails at once instead of waiting; the client reconnects in the background. Connection
- * problems reach `onError` (never thrown). `load` imports the package (replaced in tests).
+ * problems and recoveries reach `events` (never thrown). `load` imports the package (replaced in tests).
  */
-export async function connectRedis(url: string, onError: (error: Error) => void, load: () => Promise<NodeRedis> = () => import('redis')): Promise<FleetRedis> {
+export async function connectRedis(url: string, events: RedisConnectionEvents, load: () => Promise<NodeRedis> = () => import('redis')): Promise<FleetRedis> {
   let redis: NodeRedis;
   try {
     redis = await load();
@@ -49,7 +57,10 @@ export async function connectRedis(url: string, onError: (error: Error) => void,
   };
   const client = redis.createClient(options) as unknown as Client;
   const subscriber = client.duplicate() as Client;
-  for (const c of [client, subscriber]) c.on('error', (error: Error) => onError(error));
+  for (const c of [client, subscriber]) {
+    c.on('error', (error: Error) => events.error(error));
+    c.on('ready', () => events.ready());
+  }
   // The first connection is not awaited beyond the timeout: the application starts on its own polling meanwhile.
   const connecting = Promise.allSettled([client.connect(), subscriber.connect()]);
   await bounded(() => connecting).catch(() => undefined);
