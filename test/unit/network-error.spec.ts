@@ -26,6 +26,16 @@ describe('describeNetworkError', () => {
     expect(describeNetworkError(nodeError('EPROTO', 'something else'))).toEqual({ kind: 'tls', detail: 'TLS handshake failed (EPROTO)' });
   });
 
+  it('names a port fetch refuses (undici\'s "bad port" cause has no code) with its fix', async () => {
+    const real = await fetch('http://127.0.0.1:1/').catch((error: unknown) => error);
+    for (const error of [real, fetchError(new Error('bad port'))]) {
+      const { kind, detail } = describeNetworkError(error);
+      expect(kind).toBe('network');
+      expect(detail).toMatch(/^fetch refuses to connect to this port \(bad port: .*\), nothing was sent; serve Infisical on another port and set siteUrl \(INFISICAL_SITE_URL\) to it$/);
+    }
+    expect(describeNetworkError(fetchError(new Error('bad portal'))).detail).toBe('network error (no error code)');
+  });
+
   it.each([
     [nodeError('CERT_HAS_EXPIRED'), { kind: 'tls', detail: 'TLS certificate expired (CERT_HAS_EXPIRED)' }],
     [nodeError('HPE_HEADER_OVERFLOW'), { kind: 'network', detail: 'answer headers too large (HPE_HEADER_OVERFLOW)' }],

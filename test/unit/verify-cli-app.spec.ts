@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { forwardRef, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { appLine, loadApp } from '../../src/infisical/cli/app.loader.js';
 import { collectAppRequirements } from '../../src/infisical/cli/app-requirements.js';
 import { parseVerifyArgs, VerifyUsageError } from '../../src/infisical/cli/verify-cli.args.js';
+import { runVerifyCli } from '../../src/infisical/cli/verify-cli.js';
 import { verifyHelpText } from '../../src/infisical/cli/verify-cli.help.js';
 import { renderJson, renderText } from '../../src/infisical/cli/verification-report.printer.js';
 import type { VerificationReport } from '../../src/infisical/cli/verification-report.js';
@@ -102,5 +103,34 @@ describe('verify-infisical --app', () => {
     expect(lines.slice(-3)).toEqual(['Note: X', '', 'OK: all 0 checks passed (exit code 0).']);
     expect(renderText(report, undefined).stdout).not.toContain('Note');
     expect(JSON.parse(renderJson(report, { note: 'Note: X' }))).toMatchObject({ ok: true, exitName: 'ok', note: 'Note: X' });
+  });
+});
+
+describe('verify-infisical: a port fetch refuses', () => {
+  const cleanups: Array<() => void> = [];
+  const afterTest = (cleanup: () => void) => void cleanups.push(cleanup);
+  afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+
+  // Only fetch blocks ports: it is the transport once the global fetch is not Node's own (wrapped, instrumented);
+  // node:http, used otherwise, really connects and reports what happens (ECONNREFUSED on port 1).
+  it('names the blocked port and its fix when fetch is the transport, as the app does (exit 3, check 2)', async () => {
+    const nodeFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => nodeFetch(input, init);
+    afterTest(() => void (globalThis.fetch = nodeFetch));
+    let stdout = '';
+    let stderr = '';
+    const env = {
+      INFISICAL_SITE_URL: 'http://127.0.0.1:1',
+      INFISICAL_CLIENT_ID: 'd2000000-0000-4000-8000-000000000009',
+      INFISICAL_CLIENT_SECRET: 'unit-bad-port-client-secret-1f2e3d',
+      INFISICAL_PROJECT_ID: 'p-bad-port',
+      INFISICAL_ENVIRONMENT: 'dev',
+      INFISICAL_STARTUP_TIMEOUT_MS: '2000',
+    };
+    const code = await runVerifyCli(['--env-file', 'absent.env'], { env, cwd: process.cwd(), stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/2\s+site reachable\s+✗\s+Infisical at http:\/\/127\.0\.0\.1:1 could not be used for .*: fetch refuses to connect/);
+    expect(stderr).toContain('fetch refuses to connect to this port (bad port: a port blocked by the Fetch standard, such as 1, 25 or 6000), nothing was sent; serve Infisical on another port and set siteUrl (INFISICAL_SITE_URL) to it.');
+    expect(`${stdout}${stderr}`).not.toContain('no error code');
   });
 });

@@ -26,6 +26,10 @@ const TLS: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not name this host',
 };
 
+const BAD_PORT =
+  'fetch refuses to connect to this port (bad port: a port blocked by the Fetch standard, such as 1, 25 or 6000), ' +
+  'nothing was sent; serve Infisical on another port and set siteUrl (INFISICAL_SITE_URL) to it';
+
 /**
  * A transport failure (fetch's `TypeError` with its `cause`, or a `node:http` error with its own `code`) in a few
  * words with its code — `connection refused (ECONNREFUSED)`, `TLS handshake failed: the server does not speak TLS on
@@ -49,5 +53,8 @@ export function describeNetworkError(error: unknown): { kind: NetworkFailureKind
   if (code && KNOWN[code]) return { kind: 'network', detail: `${KNOWN[code]} (${code})` };
   if (code?.startsWith('HPE_')) return { kind: 'network', detail: `malformed HTTP answer (${code})` };
   if (code) return { kind: 'network', detail: `network error (${code})` };
+  // fetch refuses some ports outright (https://fetch.spec.whatwg.org/#port-blocking: 1, 25, 6000, …) with a cause
+  // that has no code, only the message "bad port"; nothing was sent.
+  if (/^bad port$/i.test(message)) return { kind: 'network', detail: BAD_PORT };
   return { kind: 'network', detail: 'network error (no error code)' };
 }
