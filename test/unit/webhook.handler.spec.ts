@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { CHANGE_REFRESH_MIN_INTERVAL_MS, MAX_WEBHOOK_BODY_BYTES, WEBHOOK_MAX_AGE_MS } from '../../src/infisical/infisical.defaults.js';
 import type { ResolvedSource } from '../../src/infisical/options/resolved-options.interface.js';
 import { attachWebhook } from '../../src/infisical/webhook/attach-webhook.js';
-import { WebhookHandler, type WebhookDelivery } from '../../src/infisical/webhook/webhook.handler.js';
+import { WEBHOOK_REFUSAL_WARN_INTERVAL_MS, WebhookHandler, type WebhookDelivery } from '../../src/infisical/webhook/webhook.handler.js';
 import { signWebhookBody } from '../support/webhook-sender.js';
 import { APP_PROJECT_ID } from '../support/fixtures/app-seed.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -31,7 +31,8 @@ function setup(sources = SOURCES, replayCapacity?: number) {
     replayCapacity,
   });
   const signed = (at = clock.now(), project: Parameters<typeof infisicalWebhook>[1] = {}, event?: string) => infisicalWebhook(at, project, SECRET, event);
-  return { clock, handler, outcomes, lines, requests: () => requests, signed };
+  const at = (level: string) => lines.filter((l) => l.level === level).map((l) => l.message);
+  return { clock, handler, outcomes, lines, at, requests: () => requests, signed };
 }
 
 describe('WebhookHandler', () => {
@@ -58,12 +59,15 @@ describe('WebhookHandler', () => {
       return { body, signature: signWebhookBody(body, SECRET, t(d)) };
     }, 'the signed body has no numeric "timestamp"'],
     ['a header t that is not the signed timestamp', (d: WebhookDelivery) => ({ ...d, signature: d.signature!.replace(/t=\d+/, `t=${t(d) + 1}`) }), `the header's t differs from the signed body's "timestamp"`],
-  ])('%s: 401 without detail, counted as rejected, the reason only in the debug log, nothing refreshed', (_name, tamper, reason) => {
+  ])('%s: 401 without detail, counted as rejected, the reason in the log (debug, and the first of its cause at warn), nothing refreshed', (_name, tamper, reason) => {
     const { handler, outcomes, lines, requests, signed } = setup();
     expect(handler.handle(tamper(signed()))).toEqual(UNAUTHORIZED);
     expect(requests()).toBe(0);
     expect(outcomes).toEqual(['rejected']);
-    expect(lines).toEqual([{ level: 'debug', message: `Infisical webhook refused: ${reason}.` }]);
+    expect(lines).toEqual([
+      { level: 'debug', message: `Infisical webhook refused: ${reason}.` },
+      { level: 'warn', message: `Infisical webhook refused (401): ${reason}. Further refusals for this cause are warned at most once per 60 s (each one is logged at debug).` },
+    ]);
   });
 
   it('a body of exactly MAX_WEBHOOK_BODY_BYTES is verified and accepted', () => {
@@ -75,17 +79,17 @@ describe('WebhookHandler', () => {
   });
 
   it('a signed timestamp further than WEBHOOK_MAX_AGE_MS from now is refused as expired; at the limit it is accepted', () => {
-    const { clock, handler, outcomes, lines, requests, signed } = setup();
+    const { clock, handler, outcomes, at, requests, signed } = setup();
     expect(handler.handle(signed(clock.now() - WEBHOOK_MAX_AGE_MS - 1))).toEqual(UNAUTHORIZED);
     expect(handler.handle(signed(clock.now() + WEBHOOK_MAX_AGE_MS + 1))).toEqual(UNAUTHORIZED);
-    expect(lines.map((l) => l.message)).toEqual(Array(2).fill(`Infisical webhook refused: the signed timestamp is more than the freshness window away from this machine's clock (check its time).`));
+    expect(at('debug')).toEqual(Array(2).fill(`Infisical webhook refused: the signed timestamp is more than the freshness window away from this machine's clock (check its time).`));
     expect(handler.handle(signed(clock.now() - WEBHOOK_MAX_AGE_MS))).toEqual(ACCEPTED);
     expect(outcomes).toEqual(['rejected', 'rejected', 'refresh']);
     expect(requests()).toBe(1);
   });
 
   it('a captured delivery is never accepted again: re-sent as it was, or with a fresh t, at +1 min, +5 min, +11 min', () => {
-    const { clock, handler, outcomes, lines, requests, signed } = setup();
+    const { clock, handler, outcomes, at, requests, signed } = setup();
     const delivery = signed();
     const sentAt = clock.now();
     expect(handler.handle(delivery)).toEqual(ACCEPTED);
@@ -98,7 +102,7 @@ describe('WebhookHandler', () => {
     expect(replies).toEqual([401, 401, 401, 401, 401, 401]);
     expect(requests()).toBe(1);
     expect(outcomes).toEqual(['refresh', ...Array(6).fill('rejected')]);
-    expect(lines.slice(1).map((l) => l.message)).toEqual([
+    expect(at('debug').slice(1)).toEqual([
       'Infisical webhook refused: this delivery was already accepted (a replay).',
       `Infisical webhook refused: the header's t differs from the signed body's "timestamp".`,
       'Infisical webhook refused: this delivery was already accepted (a replay).',
@@ -124,13 +128,12 @@ describe('WebhookHandler', () => {
   });
 
   it('when the replay memory is full, genuine deliveries are refused with 503 and one warning until room is made', () => {
-    const { clock, handler, outcomes, lines, requests, signed } = setup(SOURCES, 2);
+    const { clock, handler, outcomes, lines, at, requests, signed } = setup(SOURCES, 2);
     expect(handler.handle(signed())).toEqual(ACCEPTED);
     expect(handler.handle(signed(clock.now() + 1))).toEqual(ACCEPTED);
     expect(handler.handle(signed(clock.now() + 2))).toEqual(UNAVAILABLE);
     expect(handler.handle(signed(clock.now() + 3))).toEqual(UNAVAILABLE);
-    const warnings = lines.filter((l) => l.level === 'warn').map((l) => l.message);
-    expect(warnings).toEqual([
+    expect(at('warn')).toEqual([
       'Infisical webhook refused: 2 deliveries accepted within the freshness window are remembered, the most kept to refuse replays; more ' +
         'are refused until the oldest expire (the values are still refreshed every cacheTtlSeconds). If this was not a burst of changes, the ' +
         'webhook secret key may be known to someone else: rotate it in the project settings.',
@@ -144,6 +147,36 @@ describe('WebhookHandler', () => {
     expect(handler.handle(signed(clock.now() + 2))).toEqual(UNAVAILABLE);
     expect(lines.filter((l) => l.level === 'warn')).toHaveLength(3);
     expect(requests()).toBe(4);
+  });
+
+  it('refusals warn once per cause, then at most once per cause every WEBHOOK_REFUSAL_WARN_INTERVAL_MS with the count in between', () => {
+    const { clock, handler, at, signed } = setup();
+    const forged = () => ({ ...signed(), signature: signWebhookBody(signed().body, 'other-secret', clock.now()) });
+    const unsigned = () => ({ ...signed(), signature: undefined });
+    const MISMATCH = 'the signature does not match the body (webhook.secret / INFISICAL_WEBHOOK_SECRET must be the secret key of the project webhook)';
+    const NOTE = 'Further refusals for this cause are warned at most once per 60 s (each one is logged at debug).';
+    expect(WEBHOOK_REFUSAL_WARN_INTERVAL_MS).toBe(60_000);
+    handler.handle(forged());
+    handler.handle(unsigned()); // another cause: its own first warning
+    for (let i = 0; i < 5; i++) {
+      clock.advance(10_000);
+      handler.handle(forged());
+    }
+    expect(at('warn')).toEqual([`Infisical webhook refused (401): ${MISMATCH}. ${NOTE}`, `Infisical webhook refused (401): no x-infisical-signature header. ${NOTE}`]);
+    clock.advance(9_999); // 59.999 s after the first warning
+    handler.handle(forged());
+    expect(at('warn')).toHaveLength(2);
+    clock.advance(1);
+    handler.handle(forged());
+    handler.handle(unsigned());
+    expect(at('warn').slice(2)).toEqual([
+      `Infisical webhook refused (401): ${MISMATCH}. 6 more refused for this cause since the last warning (60 s ago). ${NOTE}`,
+      `Infisical webhook refused (401): no x-infisical-signature header. ${NOTE}`,
+    ]);
+    clock.advance(WEBHOOK_REFUSAL_WARN_INTERVAL_MS);
+    handler.handle(forged());
+    expect(at('warn').slice(4)).toEqual([`Infisical webhook refused (401): ${MISMATCH}. ${NOTE}`]);
+    expect(at('debug')).toHaveLength(11);
   });
 
   it.each([
@@ -173,7 +206,7 @@ describe('WebhookHandler', () => {
     for (const delivery of deliveries) handler.handle(delivery);
     handler.handle(deliveries[0]!);
     const text = lines.map((l) => l.message).join('\n');
-    expect(lines).toHaveLength(6);
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'warn', 'debug', 'warn', 'debug', 'warn', 'debug', 'warn']);
     for (const delivery of deliveries) {
       expect(text).not.toContain(delivery.signature.slice(-64));
       expect(text).not.toContain(delivery.body);

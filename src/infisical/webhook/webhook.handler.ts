@@ -33,12 +33,17 @@ export interface WebhookHandlerDependencies {
   replayCapacity?: number;
 }
 
+/** At most one WARN per refusal cause within this many milliseconds (the first refusal of a cause always warns). */
+export const WEBHOOK_REFUSAL_WARN_INTERVAL_MS = 60_000;
+
+type RefusalCause = SignatureProblem | 'replayed';
+
 const UNAUTHORIZED: WebhookReply = { status: 401, body: 'Unauthorized' };
 const UNAVAILABLE: WebhookReply = { status: 503, body: 'Service Unavailable' };
 const ACCEPTED: WebhookReply = { status: 200, body: '{"received":true}' };
 
 /** Why a delivery was refused, in words for the debug log (never the body, the signature or the secret). */
-const REFUSALS: Record<SignatureProblem | 'replayed', string> = {
+const REFUSALS: Record<RefusalCause, string> = {
   missing: 'no x-infisical-signature header',
   malformed: 'the x-infisical-signature header is not "t=<ms>;<64 hex digits>"',
   oversized: `the body is larger than ${MAX_WEBHOOK_BODY_BYTES} bytes`,
@@ -57,6 +62,8 @@ const REFUSALS: Record<SignatureProblem | 'replayed', string> = {
 export class WebhookHandler {
   readonly #replays: ReplayGuard;
   #fullReported = false;
+  /** Per refusal cause: when it was last warned about, and how many refusals since then were not. */
+  readonly #warned = new Map<RefusalCause, { at: number; suppressed: number }>();
 
   constructor(private readonly deps: WebhookHandlerDependencies) {
     this.#replays = new ReplayGuard(deps.clock, deps.maxAgeMs, deps.replayCapacity);
@@ -68,7 +75,9 @@ export class WebhookHandler {
     const verdict = check.ok ? this.#replays.admit(check.signature, check.timestamp) : undefined;
     if (!check.ok || verdict === 'replay') {
       metrics.webhook('rejected');
-      logger.write('debug', `Infisical webhook refused: ${REFUSALS[check.ok ? 'replayed' : check.problem]}.`);
+      const cause = check.ok ? 'replayed' : check.problem;
+      logger.write('debug', `Infisical webhook refused: ${REFUSALS[cause]}.`);
+      this.#warnRefusal(cause);
       return UNAUTHORIZED;
     }
     if (verdict === 'full') return this.#refuseFull();
@@ -82,6 +91,28 @@ export class WebhookHandler {
     logger.write('debug', `Infisical webhook: ${event.event} in environment "${event.environment}"; refreshing now.`);
     void this.deps.trigger.request();
     return ACCEPTED;
+  }
+
+  /**
+   * WARN for the first refusal of each cause, then at most one per cause every `WEBHOOK_REFUSAL_WARN_INTERVAL_MS`,
+   * counting the refusals in between (a flood of forged deliveries cannot flood the log). Only the cause is named.
+   */
+  #warnRefusal(cause: RefusalCause): void {
+    const now = this.deps.clock.now();
+    const last = this.#warned.get(cause);
+    if (last && now - last.at < WEBHOOK_REFUSAL_WARN_INTERVAL_MS) {
+      last.suppressed++;
+      return;
+    }
+    const since = last?.suppressed
+      ? ` ${last.suppressed} more refused for this cause since the last warning (${Math.round((now - last.at) / 1000)} s ago).`
+      : '';
+    this.#warned.set(cause, { at: now, suppressed: 0 });
+    this.deps.logger.write(
+      'warn',
+      `Infisical webhook refused (401): ${REFUSALS[cause]}.${since} ` +
+        `Further refusals for this cause are warned at most once per ${WEBHOOK_REFUSAL_WARN_INTERVAL_MS / 1000} s (each one is logged at debug).`,
+    );
   }
 
   /** A genuine delivery that cannot be remembered: refused (503), warned once until deliveries are accepted again. */
