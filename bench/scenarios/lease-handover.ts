@@ -15,8 +15,7 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DynamicSecretHandle, InfisicalModule, InjectDynamicSecret } from '../../src/infisical/index.js';
-import { DYNAMIC_SECRET_NAME, dynamicSecretSeed, seedWithDynamicSecrets } from '../../test/support/fixtures/dynamic-secret-seed.js';
-import { DEV_IDENTITY, TEST_PROJECT_ID } from '../../test/support/fixtures/test-seed.js';
+import { DYNAMIC_SECRET_NAME, dynamicSecretSeed, leasingModuleOptions, seedWithDynamicSecrets } from '../../test/support/fixtures/dynamic-secret-seed.js';
 import { PostgresServer, TEST_TABLE } from '../../test/support/postgres-server.js';
 import { leasedDatabase } from '../../test/support/readme/dynamic-secrets.typeorm.js';
 import { RemoteInfisicalServer } from '../lib/remote-server.js';
@@ -88,14 +87,7 @@ export async function runLeaseHandover(opts: { runMs: number; capMs: number; min
 
     @Module({
       imports: [
-        InfisicalModule.forRoot({
-          isGlobal: true,
-          siteUrl: server.url,
-          projectId: TEST_PROJECT_ID,
-          environment: 'dev',
-          auth: { universalAuth: { clientId: DEV_IDENTITY.clientId, clientSecret: DEV_IDENTITY.clientSecret } },
-          dynamicSecrets: [DYNAMIC_SECRET_NAME],
-        }),
+        InfisicalModule.forRoot(leasingModuleOptions(server.url)),
         leasedDatabase(db, []),
         InfisicalModule.forFeature({ dynamicSecrets: [DYNAMIC_SECRET_NAME] }),
       ],

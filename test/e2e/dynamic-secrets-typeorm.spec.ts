@@ -14,8 +14,7 @@ import pg from 'pg';
 import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { DynamicSecretHandle, InfisicalHealthIndicator, InfisicalModule, InjectDynamicSecret } from '../../src/infisical/index.js';
 import { leasedDatabase } from '../support/readme/dynamic-secrets.typeorm.js';
-import { DYNAMIC_SECRET_NAME, dynamicSecretSeed, seedWithDynamicSecrets } from '../support/fixtures/dynamic-secret-seed.js';
-import { DEV_IDENTITY, TEST_PROJECT_ID } from '../support/fixtures/test-seed.js';
+import { DYNAMIC_SECRET_NAME, dynamicSecretSeed, leasingModuleOptions, seedWithDynamicSecrets } from '../support/fixtures/dynamic-secret-seed.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { MetricCollector } from '../support/metric-collector.js';
 import { findLeaks, LogCapture } from '../support/log-capture.js';
@@ -65,14 +64,7 @@ describe('dynamic secrets + TypeORM (PostgreSQL user from a lease, 60 s of queri
 
     @Module({
       imports: [
-        InfisicalModule.forRoot({
-          isGlobal: true,
-          siteUrl: server.url,
-          projectId: TEST_PROJECT_ID,
-          environment: 'dev',
-          auth: { universalAuth: { clientId: DEV_IDENTITY.clientId, clientSecret: DEV_IDENTITY.clientSecret } },
-          dynamicSecrets: [DYNAMIC_SECRET_NAME],
-        }),
+        InfisicalModule.forRoot(leasingModuleOptions(server.url)),
         leasedDatabase(db, [Item]),
         TypeOrmModule.forFeature([Item]),
         InfisicalModule.forFeature({ dynamicSecrets: [DYNAMIC_SECRET_NAME] }),

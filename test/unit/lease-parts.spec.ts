@@ -14,7 +14,7 @@ import {
   InfisicalLeaseRefusedError,
   InfisicalLeaseUnavailableError,
 } from '../../src/infisical/errors/dynamic-secret.errors.js';
-import { sleep } from '../../src/infisical/leases/clock-sleep.js';
+import { sleep } from '../../src/infisical/infisical.clock.js';
 import { DynamicSecretCredentials } from '../../src/infisical/leases/lease-credentials.js';
 import { parseDurationMs } from '../../src/infisical/api/ttl-duration.parser.js';
 import { DEFAULT_LEASE_DRAIN_MS, DEFAULT_LEASE_SHUTDOWN_BUDGET_MS } from '../../src/infisical/infisical.defaults.js';

@@ -1,16 +1,9 @@
-import { JSON_STEPS, parseJsonLayout, scanJsonLayout, type JsonSteps } from './json-steps.parser.js';
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, JSON_STEPS, OPEN_ARRAY, OPEN_OBJECT, parseJsonLayout, QUOTE, scanJsonLayout, type JsonSteps } from './json-steps.parser.js';
 
 /** Why a body could not be used as JSON. */
 export type JsonBodyProblem = 'empty' | 'not-json' | 'too-deep';
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; problem: JsonBodyProblem };
-
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 /**
  * Deepest nesting of arrays and objects in JSON text, scanning the bytes once (strings skipped). Stops as soon as

@@ -25,12 +25,13 @@ export const JSON_STEPS: JsonSteps = Object.freeze({
   pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
 });
 
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+/** Bytes of JSON's structure (shared with json-body.ts's depth scan). @internal */
+export const OPEN_OBJECT = 0x7b;
+export const OPEN_ARRAY = 0x5b;
+export const CLOSE_OBJECT = 0x7d;
+export const CLOSE_ARRAY = 0x5d;
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 

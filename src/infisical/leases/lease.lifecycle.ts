@@ -3,12 +3,12 @@ import { parseDurationMs } from '../api/ttl-duration.parser.js';
 import { InfisicalLeaseNotFoundError, InfisicalLeaseRefusedError, InfisicalLeaseUnavailableError } from '../errors/dynamic-secret.errors.js';
 import { InfisicalError } from '../errors/infisical.error.js';
 import { DEFAULT_LEASE_DRAIN_MS, DEFAULT_LEASE_SHUTDOWN_BUDGET_MS } from '../infisical.defaults.js';
+import { sleep } from '../infisical.clock.js';
 import type { InfisicalClock, InfisicalTimer } from '../interfaces/infisical-clock.interface.js';
 import { retryDelayMs } from '../store/backoff.policy.js';
 import { DynamicSecretCredentials } from './lease-credentials.js';
 import type { LeaseApi, LeaseEvents, LeaseLifecycleOptions, LeaseSnapshot, LeaseStatus, RotateListener } from './lease-lifecycle.interface.js';
 import { LeaseRevocations } from './lease-revocations.js';
-import { sleep } from './clock-sleep.js';
 import { renewalFits, renewDelayMs, retryWithinMs } from './lease-timing.js';
 
 /** The lease held; `renewable` is false once a renewal was refused (the next step is a new lease). */

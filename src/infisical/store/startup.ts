@@ -1,5 +1,6 @@
 import { InfisicalError } from '../errors/infisical.error.js';
 import { InfisicalStartupTimeoutError } from '../errors/transport.errors.js';
+import { sleep } from '../infisical.clock.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
 import { retryDelayMs } from './backoff.policy.js';
@@ -78,19 +79,4 @@ async function fromCache(deps: StartupDependencies, cache: LastKnownGoodCache, c
     const reason = cacheError instanceof InfisicalError ? cacheError.message : String(cacheError);
     throw cause.withNote(`The last-known-good snapshot could not be used either: ${reason}`);
   }
-}
-
-/** Waits `ms` on the module's clock; rejects with the signal's reason when it aborts first. */
-function sleep(clock: InfisicalClock, ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clock.clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
