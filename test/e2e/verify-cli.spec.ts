@@ -364,7 +364,7 @@ const SITUATIONS: Record<string, Situation> = {
       `Infisical check for 2 sources at`,
       `#1 environment "dev", path "/shared" of project ${APP_PROJECT_ID}; #2 environment "dev", path "/app" of project ${APP_PROJECT_ID}`,
       /6\s+secret path exists\s+✓\s+#1 "\/shared" exists, #2 "\/app" exists/,
-      /7\s+list secrets \(one call\)\s+✓\s+#1 3 secrets \(3 in "\/shared", 0 imported\), #2 4 secrets \(4 in "\/app", 0 imported\)/,
+      /7\s+list secrets \(one call per source: 2\)\s+✓\s+#1 3 secrets \(3 in "\/shared", 0 imported\), #2 4 secrets \(4 in "\/app", 0 imported\)/,
       /APP_GREETING\s+infisical\s+1\s+dev:\/app\s+ok/,
       /GEMINI_API_KEY\s+infisical\s+1\s+dev:\/shared\s+ok/,
       'OK: all 10 checks passed',

@@ -134,3 +134,26 @@ describe('verify-infisical: a port fetch refuses', () => {
     expect(`${stdout}${stderr}`).not.toContain('no error code');
   });
 });
+
+describe('verify-infisical: check 7 names its calls', () => {
+  const run = async (paths: string | undefined) => {
+    let stdout = '';
+    const env = {
+      INFISICAL_SITE_URL: 'http://127.0.0.1:1',
+      INFISICAL_CLIENT_ID: 'd2000000-0000-4000-8000-000000000009',
+      INFISICAL_CLIENT_SECRET: 'unit-check-seven-client-secret-4a5b6c',
+      INFISICAL_PROJECT_ID: 'p-check-seven',
+      INFISICAL_ENVIRONMENT: 'dev',
+      ...(paths ? { INFISICAL_SECRET_PATHS: paths } : {}),
+    };
+    await runVerifyCli(['--env-file', 'absent.env'], { env, cwd: process.cwd(), stdout: (t) => void (stdout += t), stderr: () => undefined });
+    return stdout.split('\n').find((line) => /^\s*7\s/.test(line))?.trim();
+  };
+
+  it('one call with one source, one call per source with several, and so in --help', async () => {
+    expect(await run(undefined)).toMatch(/^7\s+list secrets \(one call\)\s+–$/);
+    expect(await run('/a,/b')).toMatch(/^7\s+list secrets \(one call per source: 2\)\s+–$/);
+    expect(await run('/a,/b,/c')).toMatch(/^7\s+list secrets \(one call per source: 3\)\s+–$/);
+    expect(verifyHelpText()).toContain('   7. list secrets (one call per source)\n');
+  });
+});

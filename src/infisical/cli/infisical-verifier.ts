@@ -5,7 +5,7 @@ import { StepFailure, VERIFY_CHECKS } from './verify-checks.js';
 import { VerifyContext, type VerifyInput } from './verify-context.js';
 import { toVerifyFailure, type VerifyFailure } from './verify-failure.js';
 import { VERIFY_EXIT } from './verify-exit-codes.js';
-import { VERIFY_STEPS, type KeyReport, type StepReport, type VerificationReport, type VerifyStepId } from './verification-report.js';
+import { listStepTitle, VERIFY_STEPS, type KeyReport, type StepReport, type VerificationReport, type VerifyStepId } from './verification-report.js';
 
 export type { VerifyInput } from './verify-context.js';
 
@@ -53,6 +53,7 @@ export class InfisicalVerifier {
       if (step.id === 'options' && ctx.options) {
         const login = steps.find((s) => s.id === 'login')!;
         login.title = `login (${ctx.session.label})`;
+        steps.find((s) => s.id === 'list')!.title = listStepTitle(ctx.sources.length);
       }
     }
     return {

@@ -8,11 +8,16 @@ export const VERIFY_STEPS = [
   { id: 'project', title: 'project reachable' },
   { id: 'environment', title: 'environment exists' },
   { id: 'secretPath', title: 'secret path exists' },
-  { id: 'list', title: 'list secrets (one call)' },
+  { id: 'list', title: 'list secrets (one call per source)' },
   { id: 'requiredKeys', title: 'required keys present' },
   { id: 'rules', title: 'schema + credential rules' },
   { id: 'readable', title: 'identity can read environment' },
 ] as const;
+
+/** Check 7's title once the number of sources is known: one list call per source. */
+export function listStepTitle(sources: number): string {
+  return sources === 1 ? 'list secrets (one call)' : `list secrets (one call per source: ${sources})`;
+}
 
 export type VerifyStepId = (typeof VERIFY_STEPS)[number]['id'];
 
