@@ -115,6 +115,25 @@ describe('createFleet', () => {
     expect(fleet.role).toBe('leader');
   });
 
+  it('status for health: the role of the last window and whether Redis is connected', async () => {
+    const fleet = (await createFleet(resolveInfisicalOptions(infisicalOptionsFromEnv(ENV)), parts, connect))!;
+    expect(fleet.status()).toEqual({ redis: 'up', role: 'not yet known' });
+    await settled(fleet.load(signal));
+    expect(fleet.status()).toEqual({ redis: 'up', role: 'lease holder' });
+    server.stop();
+    expect(fleet.status()).toEqual({ redis: 'down', role: 'lease holder' });
+    clock.advance(300_000);
+    await settled(fleet.load(signal));
+    expect(fleet.status()).toEqual({ redis: 'down', role: 'reading alone' });
+    server.start();
+    clock.advance(300_000);
+    await settled(fleet.load(signal));
+    expect(fleet.status()).toEqual({ redis: 'up', role: 'lease holder' });
+    const follower = (await createFleet(resolveInfisicalOptions(infisicalOptionsFromEnv(ENV)), parts, connect))!;
+    await settled(follower.load(signal));
+    expect(follower.status()).toEqual({ redis: 'up', role: 'follower' });
+  });
+
   it('fleet.previousKey (INFISICAL_FLEET_PREVIOUS_KEY) still opens what it sealed; fleet.key seals', async () => {
     const previous = 'k'.repeat(40);
     const options = resolveInfisicalOptions(infisicalOptionsFromEnv({ ...ENV, INFISICAL_FLEET_PREVIOUS_KEY: previous }));

@@ -123,6 +123,16 @@ describe('createSecretStore with the fleet option', () => {
     expect(notices).toEqual([expect.objectContaining({ quiet: true })]);
   });
 
+  it('health shows the fleet entry (Redis, role), never the Redis URL, its password, the key prefix or the fleet key', async () => {
+    const { store } = await start();
+    await settled(store);
+    expect(store.status().fleet).toEqual({ redis: 'up', role: 'not yet known' }); // start-up reads outside any refresh window
+    await clock.advanceAsync(60_000, () => settled(store));
+    expect(store.status().fleet).toEqual({ redis: 'up', role: 'lease holder' });
+    const text = JSON.stringify(store.status());
+    for (const secret of [REDIS_URL, REDIS_PASSWORD, 'redis.internal', 'nestjs-infisical', FLEET_KEY, PREVIOUS_FLEET_KEY]) expect(text).not.toContain(secret);
+  });
+
   it('closing the store closes its Redis connection', async () => {
     const { store } = await start();
     await settled(store);

@@ -62,6 +62,11 @@ describe('computeStatus', () => {
     expect(failing.consecutiveFailures).toBe(2);
     expect(computeStatus(state({ snapshot: snapshot('infisical', NOW), failures: 0, lastError: error }), context).lastError).toBeUndefined();
   });
+  it('reports the fleet entry only when given (the fleet option), as given', () => {
+    const fleet = { redis: 'down', role: 'reading alone' } as const;
+    expect(computeStatus(state({ snapshot: snapshot('infisical', NOW) }), { ...context, fleet }).fleet).toEqual(fleet);
+    expect(computeStatus(state({ snapshot: snapshot('infisical', NOW) }), context)).not.toHaveProperty('fleet');
+  });
   it('never contains a value', () => {
     const status = computeStatus(state({ snapshot: snapshot('infisical', NOW, ['A']) }), context);
     expect(JSON.stringify(status)).not.toContain('value-of-A');

@@ -57,6 +57,14 @@ describe('InfisicalHealthIndicator', () => {
     expect(indicator.isHealthy()).toEqual({ infisical: { status: 'down', ...detailsOf('down') } });
   });
 
+  it('with the fleet option, the details carry the fleet entry (Redis and role), in every state', () => {
+    const fleet = { redis: 'down', role: 'reading alone' } as const;
+    for (const state of ['up', 'degraded', 'down'] as const) {
+      const indicator = new InfisicalHealthIndicator(new HealthIndicatorService(), storeWith({ ...status(state), fleet }));
+      expect(indicator.isHealthy()).toEqual({ infisical: { status: state, ...detailsOf(state), fleet } });
+    }
+  });
+
   it('on a terminus without `degraded` (11), a degraded store reports up with stale: true', () => {
     const service = new HealthIndicatorService();
     const terminus11 = {

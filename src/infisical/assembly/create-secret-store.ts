@@ -120,7 +120,7 @@ export async function assembleSecretStore(rawOptions: InfisicalModuleOptions, co
     target,
     onRefresh: (outcome) => metrics.refresh(outcome),
   });
-  store = new SecretStore({ ...common, scheduler, session, cache });
+  store = new SecretStore({ ...common, scheduler, session, cache, fleetStatus: fleet && (() => fleet.status()) });
   store.onClose(() => metrics.close());
   const current = store;
   const upstreamRefresh = () => {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { InfisicalRateLimitError } from '../errors/transport.errors.js';
 import { RETRY_AFTER_JITTER_MS } from '../infisical.defaults.js';
+import { fleetStatus } from './fleet-status.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
+import type { InfisicalFleetStatus } from '../interfaces/infisical-status.interface.js';
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { FleetRole } from '../metrics/metric-names.js';
@@ -233,6 +235,11 @@ export class FleetCoordinator {
 
   get role(): FleetRole | undefined {
     return this.deps.metrics.fleetRole;
+  }
+
+  /** For health: whether Redis is connected now, and this instance's role in its last refresh window. */
+  status(): InfisicalFleetStatus {
+    return fleetStatus(this.role, this.deps.redis.ready);
   }
 }
 

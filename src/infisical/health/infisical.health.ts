@@ -11,7 +11,9 @@ import { dynamicSecretsHealth, worstState } from './lease-health.details.js';
  * after a failed or rejected refresh (on terminus 11, which has no `degraded`, `up` with `stale: true`), `down`
  * when there are no usable values or they are older than `maxStaleSeconds`. Details carry key names, sources and
  * versions, never values; with the `dynamicSecrets` option, each dynamic secret's lease (ID, expiry, renewals,
- * hand-overs, never its credentials), and the worst lease health counts too.
+ * hand-overs, never its credentials), and the worst lease health counts too; with the `fleet` option, a `fleet` entry
+ * (`redis`: up / down, `role`: lease holder / follower / reading alone in the last refresh window — never the Redis
+ * URL, key prefix or fleet key).
  */
 @Injectable()
 export class InfisicalHealthIndicator {

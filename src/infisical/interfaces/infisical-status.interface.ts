@@ -24,6 +24,18 @@ export interface InfisicalSourceStatus {
   secretPath: string;
 }
 
+/**
+ * The fleet (`fleet` option) as this instance sees it: never a key, a key prefix or the Redis URL.
+ * - `redis`: `up` while the Redis connection is ready, `down` while it reconnects;
+ * - `role`: what this instance did in its last refresh window — `lease holder` (it read Infisical for the fleet),
+ *   `follower` (it read the lease holder's snapshot from Redis), `reading alone` (Redis was unavailable: it read
+ *   Infisical itself), `not yet known` before its first window.
+ */
+export interface InfisicalFleetStatus {
+  redis: 'up' | 'down';
+  role: 'lease holder' | 'follower' | 'reading alone' | 'not yet known';
+}
+
 /** State of the secret store as reported by health and diagnostics. Contains no values. */
 export interface InfisicalStatus {
   state: InfisicalHealthState;
@@ -52,4 +64,6 @@ export interface InfisicalStatus {
   nextRefreshAt: string | undefined;
   /** When the refresh under way started (ISO), if one is. */
   refreshStartedAt: string | undefined;
+  /** With the `fleet` option only: the Redis connection and this instance's role in its last refresh window. */
+  fleet?: InfisicalFleetStatus;
 }

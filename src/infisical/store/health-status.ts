@@ -1,4 +1,4 @@
-import type { InfisicalHealthState, InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
+import type { InfisicalFleetStatus, InfisicalHealthState, InfisicalStatus, KeyInfo } from '../interfaces/infisical-status.interface.js';
 import type { ResolvedSource } from '../options/resolved-options.interface.js';
 import { shorten } from '../redaction/server-text.js';
 import type { StoreState } from './store-state.js';
@@ -14,6 +14,8 @@ export interface StatusContext {
   now: number;
   /** Masks secret values in the error text. */
   redact: (text: string) => string;
+  /** The fleet's status, with the `fleet` option only (reported as `fleet`; absent otherwise). */
+  fleet?: InfisicalFleetStatus;
 }
 
 /**
@@ -61,5 +63,6 @@ export function computeStatus(state: StoreState, context: StatusContext): Infisi
     lastError: error ? context.redact(shorten(`${error.name}: ${error.message}`, 2000)) : undefined,
     nextRefreshAt: iso(state.nextRefreshAt),
     refreshStartedAt: iso(state.refreshStartedAt),
+    ...(context.fleet ? { fleet: context.fleet } : {}),
   };
 }

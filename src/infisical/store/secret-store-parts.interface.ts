@@ -2,6 +2,7 @@ import type { AccessTokenSession } from '../auth/access-token.session.js';
 import type { ConfigPublisher } from '../config/config.publisher.js';
 import type { ConfigValidator } from '../config/config-validator.js';
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
+import type { InfisicalFleetStatus } from '../interfaces/infisical-status.interface.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import type { SecretRedactor } from '../redaction/secret-redactor.js';
 import type { LastKnownGoodCache } from './last-known-good.cache.js';
@@ -30,4 +31,6 @@ export interface SecretStoreParts {
   steps?: WorkSteps;
   /** `Infisical environment "dev" (project …, path "/")` or `the process environment`. */
   where: string;
+  /** The fleet's status for health, with the `fleet` option only (default: none). */
+  fleetStatus?: () => InfisicalFleetStatus;
 }

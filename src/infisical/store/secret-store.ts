@@ -117,6 +117,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
       healthMaxKeys: options.healthMaxKeys,
       now: clock.now(),
       redact: (text) => redactor.redact(text),
+      fleet: this.#parts.fleetStatus?.(),
     });
   }
 
