@@ -33,7 +33,7 @@ describe('describeNetworkError', () => {
       expect(kind).toBe('network');
       expect(detail).toMatch(/^fetch refuses to connect to this port \(bad port: .*\), nothing was sent; serve Infisical on another port and set siteUrl \(INFISICAL_SITE_URL\) to it$/);
     }
-    expect(describeNetworkError(fetchError(new Error('bad portal'))).detail).toBe('network error (no error code)');
+    for (const message of ['bad portal', 'not a bad port']) expect(describeNetworkError(fetchError(new Error(message))).detail).toBe('network error (no error code)');
   });
 
   it.each([
