@@ -1,4 +1,5 @@
 import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js';
+import { LogThrottle } from '../store/log-throttle.js';
 
 /** Default shortest time between two lines about a Redis connection that keeps failing: 60 s. */
 export const REDIS_FAILURE_SUMMARY_INTERVAL_MS = 60_000;
@@ -18,8 +19,7 @@ export interface RedisFailureLogger {
 export class RedisFailureLog {
   #failing = false;
   #attempts = 0;
-  #suppressed = 0;
-  #lastLineAt = 0;
+  readonly #lines: LogThrottle<'failing'>;
 
   constructor(
     private readonly logger: RedisFailureLogger,
@@ -27,29 +27,24 @@ export class RedisFailureLog {
     private readonly redisUrl: string,
     /** Shortest time between two lines while failing; default {@link REDIS_FAILURE_SUMMARY_INTERVAL_MS}. */
     private readonly intervalMs = REDIS_FAILURE_SUMMARY_INTERVAL_MS,
-  ) {}
+  ) {
+    this.#lines = new LogThrottle(intervalMs);
+  }
 
   /** A failed (re)connection attempt or a connection error. */
   failed(error: Error): void {
-    const now = this.clock.now();
-    const cause = maskRedisUrl(error.message, this.redisUrl);
     this.#attempts++;
-    if (!this.#failing) {
-      this.#failing = true;
-      this.#lastLineAt = now;
+    this.#failing = true;
+    const line = this.#lines.pass('failing', this.clock.now());
+    if (!line) return;
+    const cause = maskRedisUrl(error.message, this.redisUrl);
+    if (line.first) {
       this.logger.warn(
         `Redis connection failed (${cause}); it keeps reconnecting in the background, further failures are summed up at most once per ${Math.round(this.intervalMs / 1000)} s.`,
       );
-      return;
+    } else {
+      this.logger.warn(`Redis connection still failing: ${line.held + 1} more failed attempts in ${Math.round(line.sinceMs / 1000)} s (latest: ${cause}).`);
     }
-    if (now - this.#lastLineAt < this.intervalMs) {
-      this.#suppressed++;
-      return;
-    }
-    const seconds = Math.round((now - this.#lastLineAt) / 1000);
-    this.logger.warn(`Redis connection still failing: ${this.#suppressed + 1} more failed attempts in ${seconds} s (latest: ${cause}).`);
-    this.#suppressed = 0;
-    this.#lastLineAt = now;
   }
 
   /** The connection is ready (again): one line when it had failed, nothing otherwise. */
@@ -58,7 +53,7 @@ export class RedisFailureLog {
     this.logger.log(`Redis connection is back after ${this.#attempts} failed attempts.`);
     this.#failing = false;
     this.#attempts = 0;
-    this.#suppressed = 0;
+    this.#lines.reset('failing');
   }
 }
 

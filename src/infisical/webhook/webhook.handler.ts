@@ -3,6 +3,7 @@ import type { InfisicalClock } from '../interfaces/infisical-clock.interface.js'
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { ResolvedSource } from '../options/resolved-options.interface.js';
 import type { StoreLogger } from '../store/store.logger.js';
+import { LogThrottle } from '../store/log-throttle.js';
 import { concernsSources, parseWebhookEvent } from './webhook-event.js';
 import type { RefreshTrigger } from './refresh-trigger.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -62,8 +63,8 @@ const REFUSALS: Record<RefusalCause, string> = {
 export class WebhookHandler {
   readonly #replays: ReplayGuard;
   #fullReported = false;
-  /** Per refusal cause: when it was last warned about, and how many refusals since then were not. */
-  readonly #warned = new Map<RefusalCause, { at: number; suppressed: number }>();
+  /** Per refusal cause: which refusals are warned about. */
+  readonly #warnings = new LogThrottle<RefusalCause>(WEBHOOK_REFUSAL_WARN_INTERVAL_MS);
 
   constructor(private readonly deps: WebhookHandlerDependencies) {
     this.#replays = new ReplayGuard(deps.clock, deps.maxAgeMs, deps.replayCapacity);
@@ -98,16 +99,9 @@ export class WebhookHandler {
    * counting the refusals in between (a flood of forged deliveries cannot flood the log). Only the cause is named.
    */
   #warnRefusal(cause: RefusalCause): void {
-    const now = this.deps.clock.now();
-    const last = this.#warned.get(cause);
-    if (last && now - last.at < WEBHOOK_REFUSAL_WARN_INTERVAL_MS) {
-      last.suppressed++;
-      return;
-    }
-    const since = last?.suppressed
-      ? ` ${last.suppressed} more refused for this cause since the last warning (${Math.round((now - last.at) / 1000)} s ago).`
-      : '';
-    this.#warned.set(cause, { at: now, suppressed: 0 });
+    const line = this.#warnings.pass(cause, this.deps.clock.now());
+    if (!line) return;
+    const since = line.held ? ` ${line.held} more refused for this cause since the last warning (${Math.round(line.sinceMs / 1000)} s ago).` : '';
     this.deps.logger.write(
       'warn',
       `Infisical webhook refused (401): ${REFUSALS[cause]}.${since} ` +
