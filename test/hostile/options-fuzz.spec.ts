@@ -33,7 +33,7 @@ const arrow = () => ({});
 const WRONG_BOOLEANS = ['true', 1, 0, null, Number.NaN, '', {}];
 const wrongIntegers = (min: number, max: number) => [min - 1, max + 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '60', '', null, {}];
 
-/** Every option of the README's table (plus healthMaxKeys and fetch) with values it must refuse. */
+/** Every option of the reference table of docs/configuration.md (plus healthMaxKeys and fetch) with values it must refuse. */
 const BAD_OPTIONS: Array<[string, unknown[]]> = [
   ['enabled', WRONG_BOOLEANS],
   ['siteUrl', [42, '', ' ', 'garbage', 'ftp://infisical.example.com', `https://admin:${URL_PASSWORD}@infisical.example.com`, `https://:${URL_PASSWORD}@x.example`, 'https://app.infisical.com/api', 'https://app.infisical.com?x=1', Number.NaN, {}, null]],

@@ -64,7 +64,7 @@ describe('infisicalConfigLoader: inject: [ConfigService] alone in another module
     expect(server.requests.filter((r) => r.path.includes('/secrets')).length).toBe(1);
   });
 
-  it('a factory that imports the static ConfigModule gets a ConfigService that does not wait for load (README: do not add it)', async () => {
+  it('a factory that imports the static ConfigModule gets a ConfigService that does not wait for load (docs/reading-secrets.md: do not add it)', async () => {
     const infisical = registration();
     const early = DatabaseModule.forRootAsync({
       imports: [ConfigModule],

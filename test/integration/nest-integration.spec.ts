@@ -21,9 +21,11 @@ import { findLeaks, LogCapture } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 const TTL_MS = 60_000;
-const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+const guide = readFileSync(fileURLToPath(new URL('../../docs/reading-secrets.md', import.meta.url)), 'utf8');
+/** The guide's text with the indentation after each line break removed (its snippets are complete files). */
+const squeeze = (text: string) => text.replace(/\n\s+/g, '\n');
 
-/** The README's namespace. */
+/** The namespace of docs/reading-secrets.md. */
 const databaseConfig = registerSecretsAs('database', (secrets) => ({ type: 'postgres' as const, url: secrets.DATABASE_URL as string }));
 /** A namespace reading two secrets. */
 const appConfig = registerSecretsAs('app', (secrets) => ({ greeting: secrets.APP_GREETING as string, database: secrets.DATABASE_URL as string }));
@@ -68,9 +70,9 @@ describe('NestJS integration', () => {
   const refresh = () => advance(TTL_MS * 1.1 + 1);
 
   describe("another module's forRootAsync factory", () => {
-    it('reads DATABASE_URL through ConfigService with the README recipe (inject: [ConfigService, SecretStore])', async () => {
-      // The README's snippet, with DatabaseModule in place of TypeOrmModule.
-      expect(readme).toContain("  inject: [ConfigService, SecretStore], // SecretStore: wait for the Infisical values\n  useFactory: (config: ConfigService) => ({ type: 'postgres', url: config.getOrThrow('DATABASE_URL') }),");
+    it('reads DATABASE_URL through ConfigService with the recipe of docs/reading-secrets.md (inject: [ConfigService, SecretStore])', async () => {
+      // The guide's snippet, with DatabaseModule in place of TypeOrmModule.
+      expect(squeeze(guide)).toContain("\ninject: [ConfigService, SecretStore], // SecretStore: wait for the Infisical values\nuseFactory: (config: ConfigService) => ({ type: 'postgres', url: config.getOrThrow('DATABASE_URL') }),");
       const ready = await boot([
         DatabaseModule.forRootAsync({
           inject: [ConfigService, SecretStore], // SecretStore: wait for the Infisical values
@@ -93,7 +95,7 @@ describe('NestJS integration', () => {
     }
 
     it('is injected with @Inject(x.KEY), read with ConfigService.get("ns.key"), and follows a rotation', async () => {
-      expect(readme).toContain("export const databaseConfig = registerSecretsAs('database', (secrets) => ({ type: 'postgres' as const, url: secrets.DATABASE_URL as string }));");
+      expect(guide).toContain("export const databaseConfig = registerSecretsAs('database', (secrets) => ({ type: 'postgres' as const, url: secrets.DATABASE_URL as string }));");
       const ready = await boot([], [Repository], { namespaces: [databaseConfig] });
       const config = ready.get(ConfigService);
       const { db } = ready.get(Repository);

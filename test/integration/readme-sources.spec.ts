@@ -1,6 +1,6 @@
 /**
- * The README's "Several folders or projects" snippet, as written there (only the import path differs), booted against
- * the local server: three sources, the later one winning.
+ * The "Several folders or projects" snippet of docs/sources.md, as written there (only the import path differs), booted
+ * against the local server: three sources, the later one winning.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConfigService } from '@nestjs/config';
@@ -15,7 +15,7 @@ import { AppModule } from '../support/readme/several-sources.module.js';
 
 const read = (path: string) => readFileSync(fileURLToPath(new URL(path, import.meta.url)), 'utf8');
 
-describe('README: several folders or projects', () => {
+describe('docs/sources.md: several folders or projects', () => {
   let server: LocalInfisicalServer;
   const variables: Record<string, string> = {};
 
@@ -36,9 +36,9 @@ describe('README: several folders or projects', () => {
     await server.close();
   });
 
-  it('is the module the README shows', () => {
+  it('is the module docs/sources.md shows', () => {
     const snippet = read('../support/readme/several-sources.module.ts').replace("'../../../src/infisical/index.js'", "'nestjs-infisical'").trimEnd();
-    expect(read('../../README.md')).toContain(`\`\`\`ts\n${snippet}\n\`\`\``);
+    expect(read('../../docs/sources.md')).toContain(`\`\`\`ts\n${snippet}\n\`\`\``);
   });
 
   it('reads the three sources with one login, the later one winning a key clash', async () => {
