@@ -175,14 +175,37 @@ describe('contract: demo seed and standalone helper', () => {
 });
 
 describe('the admin routes', () => {
-  it('are each documented in the server README, with nothing documented that does not exist', async () => {
+  it('are each documented in docs/local-server.md, in order, with nothing documented that does not exist', async () => {
     const { createAdminRouter } = await import('../support/infisical-server/routes/admin.routes.js');
     const { readFileSync } = await import('node:fs');
-    const readme = readFileSync(new URL('../support/infisical-server/README.md', import.meta.url), 'utf8');
-    const documented = [...readme.matchAll(/^\| `((?:GET|POST|DELETE) \/__admin[^`]*)` \|/gm)].map((m) => m[1]);
+    const guide = readFileSync(new URL('../../docs/local-server.md', import.meta.url), 'utf8');
+    const documented = [...guide.matchAll(/^\| `((?:GET|POST|DELETE) \/__admin[^`]*)` \|/gm)].map((m) => m[1]);
     const routes = createAdminRouter({} as LocalInfisicalServer).list();
     expect(routes.length).toBeGreaterThan(20);
     expect(documented).toEqual(routes);
+  });
+
+  it('GET /__admin/ (the URL the standalone server prints) and /__admin answer the index: method and path of every route', async () => {
+    const { createAdminRouter } = await import('../support/infisical-server/routes/admin.routes.js');
+    const server = await startTestServer({ adminToken: 'let-me-in' });
+    try {
+      const expected = createAdminRouter({} as LocalInfisicalServer)
+        .list()
+        .map((route) => ({ method: route.split(' ')[0], path: route.split(' ')[1] }));
+      for (const path of ['/__admin/', '/__admin']) {
+        const res = await raw(server, path, { method: 'GET', headers: { 'x-admin-token': 'let-me-in' } });
+        expect([res.status, res.body]).toEqual([200, { ok: true, routes: expected }]);
+      }
+      expect(expected).toContainEqual({ method: 'GET', path: '/__admin' });
+      expect(expected).toContainEqual({ method: 'POST', path: '/__admin/time/advance' });
+      expect(expected).toContainEqual({ method: 'DELETE', path: '/__admin/faults/:id' });
+      const refused = await raw(server, '/__admin/', { method: 'GET', headers: { 'x-admin-token': 'wrong' } });
+      expect([refused.status, refused.body.message]).toEqual([401, 'Missing or invalid x-admin-token']);
+      expect((await raw(server, '/__admin/', { method: 'POST', headers: { 'x-admin-token': 'let-me-in' } })).status).toBe(404);
+      expect(server.requests).toEqual([]); // admin calls are not logged
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * HTTP admin surface under /__admin/ mirroring the in-process admin API (JSON bodies), for
- * driving the standalone server from another process. Not logged in `requests`, never faulted,
- * not rate limited. If the server has an adminToken, every call needs header `x-admin-token`.
+ * driving the standalone server from another process; GET /__admin/ lists its routes. Not logged in
+ * `requests`, never faulted, not rate limited. If the server has an adminToken, every call needs header
+ * `x-admin-token`. Every route is documented in docs/local-server.md (a contract test keeps them in step).
  */
 import { HttpError } from '../errors.js';
 import type { RequestContext } from '../http-context.js';
@@ -51,6 +52,9 @@ function secretLocator(body: Body): { projectId: string; environment: string; pa
 export function createAdminRouter(server: LocalInfisicalServer): Router {
   const router = new Router();
   const ok = (ctx: RequestContext, extra: Record<string, unknown> = {}): void => ctx.sendJson(200, { ok: true, ...extra });
+
+  // The index (GET /__admin or /__admin/, the URL the standalone server prints): every admin route, this one included.
+  router.add('GET', '/__admin', (ctx) => ok(ctx, { routes: adminRouteIndex(router) }));
 
   router.add('GET', '/__admin/state', (ctx) =>
     ok(ctx, { now: server.now(), faults: server.listFaults(), rateLimit: server.rateLimit, requestCount: server.requests.length }),
@@ -257,6 +261,14 @@ export function createAdminRouter(server: LocalInfisicalServer): Router {
   });
 
   return router;
+}
+
+/** `{method, path}` of every route of `router`, in registration order (paths with `:param` segments as registered). */
+export function adminRouteIndex(router: Router): Array<{ method: string; path: string }> {
+  return router.list().map((route) => {
+    const space = route.indexOf(' ');
+    return { method: route.slice(0, space), path: route.slice(space + 1) };
+  });
 }
 
 /** Dispatches one /__admin request. */
