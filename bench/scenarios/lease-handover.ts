@@ -1,14 +1,14 @@
 /**
- * 10. Lease hand-overs: query latency of a NestJS app whose PostgreSQL user is a dynamic secret's lease (the README's
- *    TypeORM recipe, test/support/readme/dynamic-secrets.typeorm.ts: `LeasedPgPool` behind TypeORM's pg driver),
- *    while the lease is renewed and handed over, against the steady state of the same run. A throw-away PostgreSQL
- *    cluster and the local Infisical server (in a child process, as a real Infisical is remote; the dynamic secret
- *    with default TTL 10 s and max TTL 20 s: a renewal at ~6.7 s, a new lease at ~13.3 s, and so on). A fixed number
- *    of workers each run one query after the other for the whole run; every query's start and latency are kept.
- *    A query is "during a hand-over" when it starts within ±1 s of an `onRotate` event (the new lease's pool opens
- *    its connections then, and the old pool drains and ends); every other query after the warm-up is "steady".
- *    Reported: p50 / p99 / max of each, and p99(hand-over) / p99(steady), target ≤ 1.5×; beside it, without a
- *    target, the queries starting within 250 ms after a hand-over (those that wait for the new pool's logins).
+ * 10. Lease hand-overs: query latency of a NestJS app whose PostgreSQL user is a dynamic secret's lease (the TypeORM
+ *    recipe of docs/dynamic-secrets.md, test/support/readme/dynamic-secrets.typeorm.ts: `LeasedPgPool` behind TypeORM's
+ *    pg driver), while the lease is renewed and handed over, against the steady state of the same run. A throw-away
+ *    PostgreSQL cluster and the local Infisical server (in a child process, as a real Infisical is remote; the dynamic
+ *    secret with default TTL 10 s and max TTL 20 s: a renewal at ~6.7 s, a new lease at ~13.3 s, and so on). A fixed
+ *    number of workers each run one query after the other for the whole run; every query's start and latency are kept.
+ *    A query is "during a hand-over" when it starts within ±1 s of an `onRotate` event (the new lease's pool opens its
+ *    connections then, and the old pool drains and ends); every other query after the warm-up is "steady". Reported:
+ *    p50 / p99 / max of each, and p99(hand-over) / p99(steady), target ≤ 1.5×; beside it, without a target, the queries
+ *    starting within 250 ms after a hand-over (those that wait for the new pool's logins).
  */
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -25,8 +25,8 @@ import { waitFor } from '../support/wait-for.js';
 const RUN_MS = 60_000;
 const RUN_CAP_MS = 110_000;
 
-// The recipe (README, test/support/readme/dynamic-secrets.typeorm.ts): TypeORM's pg driver with a pool that follows
-// the lease.
+// The recipe (docs/dynamic-secrets.md, test/support/readme/dynamic-secrets.typeorm.ts): TypeORM's pg driver with a
+// pool that follows the lease.
 
 @Entity({ schema: 'app', name: 'items' })
 class Item {

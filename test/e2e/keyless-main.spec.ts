@@ -3,6 +3,7 @@
  * configured only through the environment (no client secret), against the local server and the platform fakes.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,11 +16,43 @@ import { AWS_TEST_PRINCIPAL } from '../support/keyless/fake-aws-credentials.serv
 import { GCP_SERVICE_ACCOUNT } from '../support/keyless/fake-gcp-metadata.server.js';
 import { startKeylessWorld, type KeylessWorld } from '../support/keyless/keyless-world.js';
 import { findLeaks } from '../support/log-capture.js';
+import { codeBlocks } from '../../scripts/doc-blocks.mjs';
 
 const CLI = resolve(process.cwd(), 'dist/infisical/cli/verify-infisical.js');
 const CLI_ARGS = ['--schema', resolve(process.cwd(), 'dist/config/app-environment.js#AppEnvironment'), '--credentials', 'gmail,gemini,notion'];
 /** Any JWT — none may ever be printed. */
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
+
+/**
+ * The keyless deploy of docs/cloud-run.md as bash runs it: the guide's bash blocks that call gcloud, in order up to
+ * the `gcloud run deploy` with INFISICAL_AUTH_METHOD=gcp-id-token, run as written (`set -eu`: every variable they use
+ * is set by them) with `gcloud` recording its arguments and nothing else on the PATH. Returns that deploy's
+ * --service-account and the variables of its --set-env-vars.
+ */
+function keylessCloudRunRecipe(): { serviceAccount: string; env: Record<string, string> } {
+  const guide = resolve(process.cwd(), 'docs/cloud-run.md');
+  const blocks = codeBlocks(readFileSync(guide, 'utf8'), guide).filter((b) => b.lang === 'bash' && /^\s*gcloud /m.test(b.code));
+  const last = blocks.findIndex((b) => /gcloud run deploy[\s\S]*INFISICAL_AUTH_METHOD=gcp-id-token/.test(b.code));
+  expect(last).toBeGreaterThanOrEqual(0);
+  const script = [
+    'set -eu',
+    "gcloud() { printf '%s\\037' \"$@\"; printf '\\036'; }",
+    'command_not_found_handle() { echo "the recipe runs $1, which this test does not stand in for" >&2; return 127; }',
+    ...blocks.slice(0, last + 1).map((b) => b.code),
+  ].join('\n');
+  const run = spawnSync('/bin/bash', ['--noprofile', '--norc', '-c', script], { env: { PATH: '/nonexistent' }, encoding: 'utf8' });
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  const calls = run.stdout.split('\x1e').filter((call) => call.length > 0).map((call) => call.split('\x1f').slice(0, -1));
+  const deploy = calls.filter((args) => args[0] === 'run' && args[1] === 'deploy' && args.some((a) => a.includes('gcp-id-token'))).at(-1)!;
+  const flag = (name: string): string => {
+    const inline = deploy.find((a) => a.startsWith(`--${name}=`));
+    const value = inline === undefined ? deploy[deploy.indexOf(`--${name}`) + 1] : inline.slice(name.length + 3);
+    expect(value).toBeDefined();
+    return value!;
+  };
+  const env = Object.fromEntries(flag('set-env-vars').split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return { serviceAccount: flag('service-account'), env };
+}
 
 describe('keyless deployment: node dist/main.js and verify-infisical with only non-secret variables', () => {
   let server: LocalInfisicalServer;
@@ -73,21 +106,20 @@ describe('keyless deployment: node dist/main.js and verify-infisical with only n
     expectNoLeaks(run.stdout);
   });
 
-  it("runs the README's keyless Cloud Run recipe: the service account it deploys with, only the variables it sets", async () => {
-    const readme = readFileSync(resolve(process.cwd(), 'README.md'), 'utf8');
-    const recipe = /gcloud run deploy[^`]*?--service-account=(\S+) \\\n\s*--set-env-vars=([^\n]*INFISICAL_AUTH_METHOD=gcp-id-token[^\n]*)/.exec(readme);
-    expect(recipe).not.toBeNull();
-    const [, serviceAccount, vars] = recipe!;
-    const env = Object.fromEntries(vars!.split(',').map((pair) => pair.split('=') as [string, string]));
+  it("runs docs/cloud-run.md's keyless recipe: the service account it deploys with, only the variables it sets", async () => {
+    const { serviceAccount, env } = keylessCloudRunRecipe();
+    expect(env['INFISICAL_AUTH_METHOD']).toBe('gcp-id-token');
     expect(Object.keys(env).some((name) => /SECRET|TOKEN$/.test(name))).toBe(false);
-    const local: Record<string, string> = { '<identity id>': APP_PROD.id, '<project id>': APP_PROJECT_ID, 'https://app.infisical.com': server.url };
-    for (const [name, value] of Object.entries(env)) env[name] = local[value] ?? value;
-    server.configureKeylessAuth(APP_PROD.id, { method: 'gcp-id-token', allowedServiceAccounts: serviceAccount! });
-    world.metadata.email = serviceAccount!; // Cloud Run's metadata server speaks for the service account of the deploy
+    // Only what the recipe leaves for the reader to fill in, or names Infisical Cloud by, points at the local world.
+    const local: Record<string, string> = { INFISICAL_IDENTITY_ID: APP_PROD.id, INFISICAL_PROJECT_ID: APP_PROJECT_ID, INFISICAL_SITE_URL: server.url };
+    expect(env['INFISICAL_SITE_URL']).toBe('https://app.infisical.com');
+    for (const name of Object.keys(local)) expect(env).toHaveProperty(name);
+    server.configureKeylessAuth(APP_PROD.id, { method: 'gcp-id-token', allowedServiceAccounts: serviceAccount });
+    world.metadata.email = serviceAccount; // Cloud Run's metadata server speaks for the service account of the deploy
     try {
-      app = new AppProcess(await freePort(), { ...env, GCE_METADATA_HOST: world.metadata.host }, cwd);
-      await app.waitFor('/health/infisical', (r) => r.status === 200);
-      expect(app.stdout).toContain('"severity":"INFO"'); // LOG_FORMAT=json from the recipe
+      app = new AppProcess(await freePort(), { ...env, ...local, GCE_METADATA_HOST: world.metadata.host }, cwd);
+      const ready = await app.waitFor('/health/infisical', (r) => r.status === 200);
+      expect(ready.body).toMatchObject({ info: { infisical: { status: 'up', environment: env['INFISICAL_ENVIRONMENT'] } } });
       expect((await app.stop()).code).toBe(0);
       expectNoLeaks(app.output);
     } finally {

@@ -20,7 +20,7 @@ export interface Point {
  */
 export class MetricCollector {
   readonly #reader = new InMemoryMetricReader();
-  readonly #provider = startMetrics([this.#reader]); // the README's set-up
+  readonly #provider = startMetrics([this.#reader]); // the set-up of docs/fleet.md
 
   /** Every metric of `scope` collected now, by name. */
   async collect(scope = 'nestjs-infisical'): Promise<Map<string, MetricData>> {
