@@ -1,5 +1,10 @@
-// Public API of the Infisical module: what an application writes (`verify-infisical` is `nestjs-infisical/cli`).
-// Everything else under src/infisical is internal: its declarations may change in any release.
+/**
+ * Public API of the Infisical module: what an application writes (`verify-infisical` is `nestjs-infisical/cli`).
+ * Everything else under src/infisical is internal: its declarations may change in any release.
+ *
+ * The guides (README.md and docs/) show how these fit together; this reference lists each export.
+ * @module nestjs-infisical
+ */
 
 // ── The module and its options ───────────────────────────────────────────────────────────────────────────────
 /** The module: `forRoot`, `forRootAsync` (options, plus the static {@link InfisicalModuleExtras}) and `forFeature`. */

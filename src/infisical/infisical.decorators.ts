@@ -28,5 +28,6 @@ export const InjectSecretGroup = (name: string): ParameterDecorator & PropertyDe
  * `InjectDynamicSecret.token(name)` is its injection token, for `inject: [...]` of an async factory (e.g. TypeORM's).
  */
 export const InjectDynamicSecret = Object.assign((name: string): ParameterDecorator & PropertyDecorator => Inject(getDynamicSecretToken(name)), {
+  /** The injection token of a dynamic secret's handle, for `inject: [...]` of an async factory. */
   token: getDynamicSecretToken,
 });

@@ -1,5 +1,5 @@
 /**
- * Defaults of the module options and the tuning constants of the data path, in one place. Internal: the README
+ * Defaults of the module options and the tuning constants of the data path, in one place. Internal: docs/configuration.md
  * documents the defaults; applications do not import them.
  */
 

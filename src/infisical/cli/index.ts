@@ -1,4 +1,8 @@
-// `nestjs-infisical/cli`: the verification behind the `verify-infisical` bin, for scripts and tests.
+/**
+ * `nestjs-infisical/cli`: the verification behind the `verify-infisical` bin, for scripts and tests
+ * (docs/troubleshooting.md describes the checks, the output and the exit codes).
+ * @module nestjs-infisical/cli
+ */
 
 /** Runs the CLI with given arguments and I/O; resolves to the exit code. */
 export { runVerifyCli, type VerifyCliIo } from './verify-cli.js';

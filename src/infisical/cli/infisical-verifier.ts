@@ -27,6 +27,7 @@ export class InfisicalVerifier {
     return this.#context.redactor;
   }
 
+  /** Runs the checks in order, stopping at the first failure, and returns the report (never rejects for a failed check). */
   async run(): Promise<VerificationReport> {
     const ctx = this.#context;
     const steps: StepReport[] = VERIFY_STEPS.map((s, i) => ({ number: i + 1, id: s.id, title: s.title, status: 'skipped', detail: '' }));

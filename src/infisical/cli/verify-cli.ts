@@ -10,9 +10,13 @@ import { redactOutput, renderJson, renderText } from './verification-report.prin
 
 /** Where the CLI reads its environment and writes its output (the real process in the bin, anything in tests). */
 export interface VerifyCliIo {
+  /** The environment the `INFISICAL_*` options and the keys are read from (before `--env-file`). */
   env: NodeJS.ProcessEnv;
+  /** The directory relative paths (`--env-file`, `--schema`, `--app`) are resolved against. */
   cwd: string;
+  /** Receives the report (text or `--json`). */
   stdout: (text: string) => void;
+  /** Receives warnings and errors. */
   stderr: (text: string) => void;
 }
 

@@ -18,10 +18,13 @@ import type { LoadedSchema } from './schema.loader.js';
 export interface VerifyInput {
   /** The process environment, with `.env` already merged in. `INFISICAL_*` configure the connection. */
   env: NodeJS.ProcessEnv;
+  /** The configuration schema (`--schema`), loaded: a class-validator class or a Standard Schema. */
   schema?: LoadedSchema;
+  /** Credential groups whose keys and format rules are checked (`--credentials`). */
   credentials: readonly CredentialDefinition[];
   /** Required keys on top of `INFISICAL_REQUIRED_KEYS` and the credential keys. */
   requiredKeys: readonly string[];
+  /** The clock for timeouts and back-off; the real one by default (tests pass their own). */
   clock?: InfisicalClock;
 }
 

@@ -6,6 +6,7 @@ import { GEMINI_API_KEY_RULE, type CredentialDefinition } from './credential-rul
 /** Gemini API key (`GEMINI_API_KEY`, starts with `AIza`). */
 @Injectable()
 export class GeminiCredentials extends SecretHandle {
+  /** The Gemini keys and their format rules (checked at bootstrap and by `verify-infisical --credentials`). */
   static readonly definition: CredentialDefinition = { name: 'Gemini', keys: [GEMINI_API_KEY_RULE] };
 
   constructor(store: SecretStore) {

@@ -11,6 +11,7 @@ import {
 /** Gmail OAuth client (`GMAIL_CLIENT_ID`, `GMAIL_CLIENT_SECRET`, `GMAIL_REFRESH_TOKEN`). */
 @Injectable()
 export class GmailCredentials extends SecretHandle {
+  /** The Gmail keys and their format rules (checked at bootstrap and by `verify-infisical --credentials`). */
   static readonly definition: CredentialDefinition = {
     name: 'Gmail',
     keys: [GMAIL_CLIENT_ID_RULE, GMAIL_CLIENT_SECRET_RULE, GMAIL_REFRESH_TOKEN_RULE],

@@ -6,6 +6,7 @@ import { NOTION_API_KEY_RULE, type CredentialDefinition } from './credential-rul
 /** Notion integration secret (`NOTION_API_KEY`, starts with `ntn_` or `secret_`). */
 @Injectable()
 export class NotionCredentials extends SecretHandle {
+  /** The Notion keys and their format rules (checked at bootstrap and by `verify-infisical --credentials`). */
   static readonly definition: CredentialDefinition = { name: 'Notion', keys: [NOTION_API_KEY_RULE] };
 
   constructor(store: SecretStore) {

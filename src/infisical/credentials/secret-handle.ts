@@ -60,14 +60,17 @@ export abstract class SecretHandle {
     return this.read(key);
   }
 
+  /** Key names with `[REDACTED]` values, e.g. `Secret { API_KEY: [REDACTED] }`: never a value. */
   toString(): string {
     return `${this.#label} { ${this.#keys.map((k) => `${k}: ${REDACTED}`).join(', ')} }`;
   }
 
+  /** What `JSON.stringify` writes: each key name mapped to `[REDACTED]`. */
   toJSON(): Record<string, string> {
     return Object.fromEntries(this.#keys.map((k) => [k, REDACTED]));
   }
 
+  /** What `util.inspect` and `console.log` print: the same as `toString()`. */
   [inspect.custom](): string {
     return this.toString();
   }

@@ -2,8 +2,10 @@ import { SecretHandle, type SecretReader } from './secret-handle.js';
 
 /** One secret injected by name with `@InjectSecret('KEY')` (registered with `InfisicalModule.forFeature`). */
 export class SecretRef extends SecretHandle {
+  /** Created by the module (dependency injection), not by applications. @hidden */
   constructor(
     store: SecretReader,
+    /** The configuration key of the secret. */
     readonly key: string,
   ) {
     super(store, `Secret`, [key]);
@@ -32,8 +34,10 @@ export class SecretRef extends SecretHandle {
 export class SecretGroup extends SecretHandle {
   readonly #members: ReadonlySet<string>;
 
+  /** Created by the module (dependency injection), not by applications. @hidden */
   constructor(
     store: SecretReader,
+    /** The name the group was registered under (`forFeature({ groups })`). */
     readonly name: string,
     keys: readonly string[],
   ) {

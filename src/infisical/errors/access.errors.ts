@@ -2,6 +2,7 @@ import type { InfisicalTarget } from '../interfaces/infisical-source.interface.j
 import { describeTarget } from './describe-target.js';
 import { InfisicalError } from './infisical.error.js';
 
+/** Why the project cannot be used: unknown project ID, the identity is not a member, or its role reads no secrets. */
 export type InfisicalProjectAccessFailure = 'project-not-found' | 'not-a-member' | 'no-secret-access';
 
 const quoted = (items: readonly string[]) => items.map((i) => `"${i}"`).join(', ');
@@ -10,7 +11,9 @@ const quoted = (items: readonly string[]) => items.map((i) => `"${i}"`).join(', 
 export class InfisicalProjectAccessError extends InfisicalError {
   readonly code = 'INFISICAL_PROJECT_ACCESS';
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** Which of the three it is. */
     readonly reason: InfisicalProjectAccessFailure,
   ) {
     const { projectId, environment, siteUrl } = target;
@@ -38,8 +41,11 @@ export class InfisicalProjectAccessError extends InfisicalError {
 export class InfisicalEnvironmentNotFoundError extends InfisicalError {
   readonly code = 'INFISICAL_ENVIRONMENT_NOT_FOUND';
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** The environment slugs the project has, when the identity may list them. */
     readonly availableEnvironments: readonly string[] | undefined,
+    /** The closest existing slug, when one is close (a likely typo). */
     readonly suggestion: string | undefined,
   ) {
     const known = availableEnvironments?.length ? ` The project's environments are: ${quoted(availableEnvironments)}.` : '';
@@ -56,11 +62,18 @@ export class InfisicalEnvironmentNotFoundError extends InfisicalError {
 export class InfisicalSecretPathNotFoundError extends InfisicalError {
   readonly code = 'INFISICAL_SECRET_PATH_NOT_FOUND';
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
     /** The closest existing folder, when one is close. */
     readonly suggestion?: string,
     /** Folders that exist in the deepest existing parent, when known. */
-    readonly siblings?: { parent: string; folders: readonly string[] },
+    /** The folders that do exist next to the missing one: the nearest existing parent folder and its sub-folders. */
+    readonly siblings?: {
+      /** The nearest folder above the missing one that exists. */
+      parent: string;
+      /** The sub-folders of `parent`. */
+      folders: readonly string[];
+    },
   ) {
     const didYouMean = suggestion ? ` Did you mean "${suggestion}"?` : '';
     const known = siblings
@@ -76,6 +89,7 @@ export class InfisicalSecretPathNotFoundError extends InfisicalError {
   }
 }
 
+/** How the identity is kept from the secrets: the environment is not readable, or values come back hidden. */
 export type InfisicalPermissionFailure = 'environment-not-readable' | 'values-hidden';
 
 /**
@@ -85,9 +99,13 @@ export type InfisicalPermissionFailure = 'environment-not-readable' | 'values-hi
 export class InfisicalPermissionError extends InfisicalError {
   readonly code = 'INFISICAL_ENVIRONMENT_NOT_READABLE';
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** Required keys that are missing because of it. */
     readonly missingKeys: readonly string[],
+    /** Environments of the project this identity can read, when known. */
     readonly readableEnvironments: readonly string[],
+    /** Which of the two it is. */
     readonly reason: InfisicalPermissionFailure = 'environment-not-readable',
   ) {
     const text =

@@ -1,6 +1,7 @@
 import type { InfisicalTarget } from '../interfaces/infisical-source.interface.js';
 import { InfisicalError } from './infisical.error.js';
 
+/** Why a login was refused (each has its own problem and fix text). */
 export type InfisicalAuthenticationFailure =
   | 'invalid-credentials'
   | 'client-secret-expired'
@@ -52,7 +53,9 @@ const AUTH_TEXT: Record<InfisicalAuthenticationFailure, (site: string, clientId:
 export class InfisicalAuthenticationError extends InfisicalError {
   readonly code = 'INFISICAL_AUTH_FAILED';
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** Why the login was refused. */
     readonly reason: InfisicalAuthenticationFailure,
     clientId = '',
   ) {
@@ -64,7 +67,10 @@ export class InfisicalAuthenticationError extends InfisicalError {
 /** Universal Auth is temporarily locked for this identity after repeated failed logins. */
 export class InfisicalIdentityLockedError extends InfisicalError {
   readonly code = 'INFISICAL_IDENTITY_LOCKED';
-  constructor(readonly target: InfisicalTarget) {
+  constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
+    readonly target: InfisicalTarget,
+  ) {
     super(
       `Infisical at ${target.siteUrl} has temporarily locked Universal Auth for this machine identity after repeated ` +
         `logins with a wrong client secret (${LOCKOUT}). The client secret given here was not even checked.`,
@@ -75,6 +81,7 @@ export class InfisicalIdentityLockedError extends InfisicalError {
   }
 }
 
+/** Why Infisical stopped accepting the access token. */
 export type InfisicalTokenFailure = 'expired' | 'revoked' | 'exhausted' | 'max-ttl' | 'invalid';
 
 /** The access token stopped working; the module logs in again and retries once. */
@@ -82,7 +89,9 @@ export class InfisicalTokenError extends InfisicalError {
   readonly code = 'INFISICAL_TOKEN_REJECTED';
   override readonly transient = true;
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** Why the token stopped working. */
     readonly reason: InfisicalTokenFailure,
   ) {
     super(

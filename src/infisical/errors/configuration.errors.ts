@@ -9,7 +9,9 @@ const SOURCE_NAMES: Record<string, string> = {
 
 /** One problem with one configuration key. */
 export interface ConfigIssue {
+  /** The configuration key. */
   key: string;
+  /** `missing` (required but found nowhere) or `malformed` (rejected by the schema, a rule or a registration). */
   kind: 'missing' | 'malformed';
   /** Where the (malformed) value came from: `infisical`, `env`, `default` or `cache`. */
   source?: string;
@@ -25,7 +27,9 @@ export interface ConfigIssue {
 export class InfisicalConfigValidationError extends InfisicalError {
   readonly code = 'INFISICAL_CONFIG_INVALID';
   constructor(
+    /** Where the configuration was read from, as the message names it (sources and environment). */
     readonly where: string,
+    /** Every problem found, one per key. */
     readonly issues: readonly ConfigIssue[],
     /** A diagnosis of why keys are missing (e.g. Infisical returned nothing for the folder). */
     readonly note?: string,
@@ -45,6 +49,7 @@ export class InfisicalConfigValidationError extends InfisicalError {
     );
   }
 
+  /** The keys with a problem. */
   get keys(): string[] {
     return this.issues.map((i) => i.key);
   }
@@ -54,6 +59,7 @@ export class InfisicalConfigValidationError extends InfisicalError {
 export class InfisicalSecretNotFoundError extends InfisicalError {
   readonly code = 'INFISICAL_SECRET_NOT_FOUND';
   constructor(
+    /** The key that was asked for. */
     readonly key: string,
     where: string,
   ) {
@@ -69,7 +75,9 @@ export class InfisicalSecretNotFoundError extends InfisicalError {
 export class InfisicalCacheError extends InfisicalError {
   readonly code = 'INFISICAL_CACHE_REJECTED';
   constructor(
+    /** Path of the last-known-good file. */
     readonly path: string,
+    /** Why it was rejected, in a few words. */
     readonly reason: string,
   ) {
     super(

@@ -6,8 +6,11 @@ export type KeylessMethodName = 'gcp-id-token' | 'kubernetes' | 'oidc' | 'jwt' |
 
 /** What a keyless login is: its method, Infisical's name for it, the identity it logs in as. */
 export interface KeylessLogin {
+  /** The method, as `INFISICAL_AUTH_METHOD` names it, e.g. `gcp-id-token`. */
   method: KeylessMethodName;
+  /** Infisical's name for the method, e.g. `GCP ID Token Auth`. */
   label: string;
+  /** The machine identity the login is for. */
   identityId: string;
 }
 
@@ -47,8 +50,11 @@ function rejectionFix(login: KeylessLogin, message: string): string {
 export class InfisicalIdentityLoginError extends InfisicalError {
   readonly code = 'INFISICAL_IDENTITY_LOGIN_REFUSED';
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** The login that was refused: method and identity. */
     readonly login: KeylessLogin,
+    /** `method-not-configured`: the identity lacks this login method; `rejected`: the platform credential does not satisfy it. */
     readonly reason: 'method-not-configured' | 'rejected',
     status: number,
     serverMessage: string,
@@ -67,6 +73,7 @@ export class InfisicalIdentityLoginError extends InfisicalError {
   }
 }
 
+/** Why the platform credential could not be obtained: metadata server, token file or AWS credentials. */
 export type PlatformCredentialFailure =
   | 'metadata-unreachable'
   | 'metadata-refused'
@@ -144,7 +151,9 @@ export class InfisicalPlatformCredentialError extends InfisicalError {
   readonly code = 'INFISICAL_PLATFORM_CREDENTIAL_UNAVAILABLE';
   override readonly transient: boolean;
   constructor(
+    /** The login the credential was for: method and identity. */
     readonly login: KeylessLogin,
+    /** What went wrong while obtaining the credential. */
     readonly reason: PlatformCredentialFailure,
     facts: PlatformCredentialFacts,
     transient = false,

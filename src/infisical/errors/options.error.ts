@@ -6,6 +6,7 @@ export interface InfisicalOptionProblem {
   option: string;
   /** The environment variable the value came from, when it came from one (named first in the message). */
   variable?: string;
+  /** What is wrong with the value (never the value of a secret option). */
   problem: string;
 }
 
@@ -14,7 +15,10 @@ const label = (p: InfisicalOptionProblem) => (p.variable ? `${p.variable} (optio
 /** The module options are wrong; raised at bootstrap before any request. */
 export class InfisicalOptionsError extends InfisicalError {
   readonly code = 'INFISICAL_INVALID_OPTIONS';
-  constructor(readonly problems: readonly InfisicalOptionProblem[]) {
+  constructor(
+    /** Every problem found, each naming its option and variable. */
+    readonly problems: readonly InfisicalOptionProblem[],
+  ) {
     const fromEnv = problems.some((p) => p.variable);
     super(
       `InfisicalModule options are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +

@@ -2,6 +2,7 @@ import type { InfisicalTarget } from '../interfaces/infisical-source.interface.j
 import { describeSources, describeTarget } from './describe-target.js';
 import { InfisicalError } from './infisical.error.js';
 
+/** What kind of trouble: network, TLS, timeout, a 5xx, not an Infisical API, an unusable answer or a redirect. */
 export type InfisicalUnreachableReason =
   | 'network'
   | 'tls'
@@ -41,7 +42,9 @@ export class InfisicalUnreachableError extends InfisicalError {
   readonly code = 'INFISICAL_UNREACHABLE';
   override readonly transient: boolean;
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** What kind of trouble it was. */
     readonly reason: InfisicalUnreachableReason,
     /** What happened, in a few words (never a secret; server text already shortened and masked). */
     readonly what: string,
@@ -60,7 +63,9 @@ export class InfisicalRateLimitError extends InfisicalError {
   readonly code = 'INFISICAL_RATE_LIMITED';
   override readonly transient = true;
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** The wait Infisical asked for (`Retry-After`), when it gave one. */
     readonly retryAfterSeconds: number | undefined,
   ) {
     super(
@@ -76,10 +81,13 @@ export class InfisicalRateLimitError extends InfisicalError {
 export class InfisicalRequestError extends InfisicalError {
   readonly code = 'INFISICAL_REQUEST_FAILED';
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** The HTTP status of the answer. */
     readonly status: number,
     /** The server's message, shortened and masked. */
     readonly serverMessage: string,
+    /** What was refused, e.g. `read`. */
     readonly operation = 'read',
   ) {
     super(
@@ -95,7 +103,9 @@ export class InfisicalStartupTimeoutError extends InfisicalError {
   readonly code = 'INFISICAL_STARTUP_TIMEOUT';
   override readonly transient = true;
   constructor(
+    /** Where the failing request went: site, project, environment and folder (no credentials). */
     readonly target: InfisicalTarget,
+    /** The start-up deadline that passed (`startupTimeoutMs`). */
     readonly timeoutMs: number,
     /** Every source bootstrap waited for (default: the target alone). */
     sources: readonly InfisicalTarget[] = [target],

@@ -17,6 +17,7 @@ import { dynamicSecretsHealth, worstState } from './lease-health.details.js';
  */
 @Injectable()
 export class InfisicalHealthIndicator {
+  /** Created by the module (dependency injection), not by applications. @hidden */
   constructor(
     private readonly healthIndicatorService: HealthIndicatorService,
     private readonly store: SecretStore,
@@ -24,6 +25,7 @@ export class InfisicalHealthIndicator {
     @Optional() @Inject(INFISICAL_CLOCK) private readonly clock?: InfisicalClock,
   ) {}
 
+  /** The indicator's result under `key`: `up` (fresh), `degraded` (serving the last good values) or `down`, with names, sources and counts, never a value. Use it in a `HealthCheckService.check([...])` list. */
   isHealthy<const Key extends string = 'infisical'>(key: Key = 'infisical' as Key): HealthIndicatorResult<Key> {
     const indicator = this.healthIndicatorService.check(key);
     const { state: storeState, ...status } = this.store.status();

@@ -14,11 +14,13 @@ export interface CredentialKeyRule {
 export interface CredentialDefinition {
   /** Display name, e.g. `Gmail`. */
   name: string;
+  /** The keys of the group, each with its format rule. */
   keys: readonly CredentialKeyRule[];
 }
 
 /** A credential class: injectable, with a static definition of its keys and their format rules. */
 export interface CredentialClass {
   new (...args: never[]): object;
+  /** The group's name and its keys with their format rules. */
   readonly definition: CredentialDefinition;
 }

@@ -55,10 +55,31 @@ export interface AwsIamAuthOptions {
 
 /** How the module logs in to Infisical: exactly one method. */
 export type InfisicalAuthOptions =
-  | { universalAuth: UniversalAuthCredentials }
-  | { gcpIdToken: GcpIdTokenAuthOptions }
-  | { kubernetes: KubernetesAuthOptions }
-  | { oidc: JwtAuthOptions }
-  | { jwt: JwtAuthOptions }
-  | { awsIam: AwsIamAuthOptions }
-  | { token: TokenAuthCredentials };
+  | {
+      /** Universal Auth: client ID and client secret of the machine identity. */
+      universalAuth: UniversalAuthCredentials;
+    }
+  | {
+      /** GCP ID Token Auth (keyless): the identity ID; the token comes from the GCP metadata server. */
+      gcpIdToken: GcpIdTokenAuthOptions;
+    }
+  | {
+      /** Kubernetes Auth (keyless): the identity ID; the token is the pod's service account token file. */
+      kubernetes: KubernetesAuthOptions;
+    }
+  | {
+      /** OIDC Auth (keyless): the identity ID and a JWT from the platform's OIDC issuer (value or file). */
+      oidc: JwtAuthOptions;
+    }
+  | {
+      /** JWT Auth (keyless): the identity ID and a JWT Infisical checks against configured keys (value or file). */
+      jwt: JwtAuthOptions;
+    }
+  | {
+      /** AWS IAM Auth (keyless): the identity ID; the request is signed with the AWS credentials of the runtime. */
+      awsIam: AwsIamAuthOptions;
+    }
+  | {
+      /** Token Auth: an access token issued in Infisical (no login; not renewed by the module). */
+      token: TokenAuthCredentials;
+    };

@@ -1,8 +1,12 @@
 /** Where secrets are read from: enough to name the place in an error message (no credentials). */
 export interface InfisicalTarget {
+  /** The Infisical site, e.g. `https://app.infisical.com`. */
   siteUrl: string;
+  /** Project ID. */
   projectId: string;
+  /** Environment slug. */
   environment: string;
+  /** Folder. */
   secretPath: string;
 }
 

@@ -3,6 +3,7 @@ export type ValueSource = 'infisical' | 'cache' | 'env' | 'default';
 
 /** Name-level information about one key: never its value. */
 export interface KeyInfo {
+  /** Where the value came from: Infisical, the last-known-good file, the process environment or a schema default. */
   source: ValueSource;
   /** Infisical's version of the value (for `infisical` and `cache`). */
   version?: number;
@@ -19,8 +20,11 @@ export type InfisicalHealthState = 'up' | 'degraded' | 'down';
 
 /** One configured source as health reports it. */
 export interface InfisicalSourceStatus {
+  /** Project ID. */
   projectId: string;
+  /** Environment slug. */
   environment: string;
+  /** Folder. */
   secretPath: string;
 }
 
@@ -32,13 +36,17 @@ export interface InfisicalSourceStatus {
  *   Infisical itself), `not yet known` before its first window.
  */
 export interface InfisicalFleetStatus {
+  /** `up` while the Redis connection is ready, `down` while it reconnects. */
   redis: 'up' | 'down';
+  /** What this instance did in its last refresh window (see above). */
   role: 'lease holder' | 'follower' | 'reading alone' | 'not yet known';
 }
 
 /** State of the secret store as reported by health and diagnostics. Contains no values. */
 export interface InfisicalStatus {
+  /** `up` (fresh), `degraded` (serving the last good values after a failed refresh) or `down` (no usable values). */
   state: InfisicalHealthState;
+  /** False when the module is disabled (`enabled: false`): the configuration comes from the environment only. */
   enabled: boolean;
   /** Where the current snapshot came from: `infisical`, `cache` (last-known-good file) or `env` (disabled). */
   source: 'infisical' | 'cache' | 'env' | 'none';
@@ -52,11 +60,13 @@ export interface InfisicalStatus {
   lastSuccessfulRefresh: string | undefined;
   /** Seconds since the current values were last confirmed. */
   snapshotAgeSeconds: number | undefined;
+  /** Number of keys of the current configuration. */
   keyCount: number;
   /** Per-key details, up to `healthMaxKeys` keys (then omitted: see `keysOmitted`). */
   keys: Record<string, KeyInfo>;
   /** Number of keys whose details were left out of `keys` (0 when all are listed). */
   keysOmitted: number;
+  /** Refreshes that failed in a row since the last success (0 when the latest one succeeded). */
   consecutiveFailures: number;
   /** Message of the latest failed or rejected refresh (masked, shortened), while not recovered. */
   lastError: string | undefined;

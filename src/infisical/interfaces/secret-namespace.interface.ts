@@ -16,5 +16,12 @@ export interface SecretNamespace<T extends object = any, S extends SecretValues 
   /** Builds the namespace object from the current secrets. */
   readonly build: (secrets: S) => T;
   /** A provider of the namespace object for `imports`/`useFactory` options, like `registerAs(...).asProvider()`. */
-  asProvider(): { imports: [import('@nestjs/common').DynamicModule]; useFactory: (config: T) => T; inject: [string] };
+  asProvider(): {
+    /** The Infisical module's `forFeature` that provides the namespace object. */
+    imports: [import('@nestjs/common').DynamicModule];
+    /** Returns the injected namespace object. */
+    useFactory: (config: T) => T;
+    /** The namespace's injection token (`KEY`). */
+    inject: [string];
+  };
 }

@@ -16,6 +16,7 @@ export type LeaseSource = Pick<LeaseLifecycle, 'name' | 'current' | 'onRotate' |
 export class DynamicSecretHandle {
   readonly #source: LeaseSource;
 
+  /** Created by the module (dependency injection), not by applications. @hidden */
   constructor(source: LeaseSource) {
     this.#source = source;
   }
@@ -63,17 +64,20 @@ export class DynamicSecretHandle {
     return this.#source.forceRefresh();
   }
 
+  /** Name, lease state, lease ID and expiry with `[REDACTED]` credentials: never a credential. */
   toString(): string {
     const { state, leaseId, expireAt } = this.#source.status();
     const until = expireAt === undefined ? '' : `, expires ${new Date(expireAt).toISOString()}`;
     return `DynamicSecretHandle(${this.name}) { ${state}${leaseId ? `, lease ${leaseId}` : ''}${until}, credentials: ${REDACTED} }`;
   }
 
+  /** What `JSON.stringify` writes: name, state, lease ID, expiry (ISO) and `[REDACTED]` credentials. */
   toJSON(): Record<string, unknown> {
     const { state, leaseId, expireAt } = this.#source.status();
     return { name: this.name, state, leaseId, expireAt: expireAt === undefined ? undefined : new Date(expireAt).toISOString(), credentials: REDACTED };
   }
 
+  /** What `util.inspect` and `console.log` print: the same as `toString()`. */
   [inspect.custom](): string {
     return this.toString();
   }

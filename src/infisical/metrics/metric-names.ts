@@ -1,5 +1,5 @@
 /**
- * The instruments of the `nestjs-infisical` meter and their attributes, in one place (the README lists them).
+ * The instruments of the `nestjs-infisical` meter and their attributes, in one place (docs/fleet.md lists them).
  * Names follow OpenTelemetry's conventions: a lower-case dotted namespace, UCUM units, seconds for durations,
  * `error.type` for the kind of failure, and low-cardinality attribute values only (never a key or a value).
  */

@@ -4,7 +4,7 @@ export type EnvVariableKind = 'boolean' | 'integer' | 'text' | 'secret' | 'list'
 /** Stands for the `auth` option key of the method `INFISICAL_AUTH_METHOD` selects (`auth.<method>.identityId`). @internal */
 export const METHOD_PLACEHOLDER = '<method>';
 
-/** One conventional variable: the option it sets and what it means (the README and `verify-infisical --help` show this table). */
+/** One conventional variable: the option it sets and what it means (docs/configuration.md and `verify-infisical --help` show this table). */
 export interface EnvVariable {
   variable: string;
   /** Option path it sets, e.g. `auth.universalAuth.clientId`. */

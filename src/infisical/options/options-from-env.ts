@@ -5,7 +5,12 @@ import { INFISICAL_ENV_VARIABLES, METHOD_PLACEHOLDER, variableForOption, type En
 import { resolveInfisicalOptions } from './options.resolver.js';
 
 /** Anything that answers `get(name)` (a `ConfigService`) or a plain environment object (`process.env`). */
-export type EnvironmentSource = { get(name: string): unknown } | Record<string, string | undefined>;
+export type EnvironmentSource =
+  | {
+      /** Reads one variable, as `ConfigService.get(name)` does. */
+      get(name: string): unknown;
+    }
+  | Record<string, string | undefined>;
 
 const TRUE = ['true', '1', 'yes'];
 const FALSE = ['false', '0', 'no'];
@@ -18,7 +23,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 /**
- * Maps the conventional `INFISICAL_*` variables (the README's table) to module options and checks them,
+ * Maps the conventional `INFISICAL_*` variables (the table of docs/configuration.md) to module options and checks them,
  * so that a bad value fails here, naming the variable first and then the option:
  * `useFactory: (config: ConfigService) => ({ ...infisicalOptionsFromEnv(config), schema: AppEnvironment })`.
  */

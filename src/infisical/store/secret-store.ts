@@ -35,6 +35,7 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
   readonly #installer: SnapshotInstaller;
   readonly #previous: PreviousValues;
 
+  /** Created by the module (dependency injection), not by applications. @hidden */
   constructor(parts: SecretStoreParts) {
     this.#parts = parts;
     this.#namespaces = new NamespaceRegistry(parts.publisher);
@@ -247,11 +248,13 @@ export class SecretStore implements OnModuleDestroy, OnApplicationShutdown {
     return `SecretStore(${s.state}, ${s.source}, ${s.keyCount} keys, values redacted)`;
   }
 
+  /** What `JSON.stringify` writes: the status (`status()`) with key names only, never a value. */
   toJSON(): object {
     const { keys, ...rest } = this.status();
     return { ...rest, keys: Object.keys(keys) };
   }
 
+  /** What `util.inspect` and `console.log` print: the same as `toString()`. */
   [inspect.custom](): string {
     return this.toString();
   }
