@@ -1,11 +1,14 @@
 /**
- * Standalone local Infisical: `npm run infisical:local [-- --port 8081] [-- --seed file.json]`.
+ * Standalone local Infisical: `npm run infisical:local [-- --port 8081] [-- --seed file.json] [-- --keyless gcp]`.
  * Port: --port, else env INFISICAL_LOCAL_PORT, else 8081. Seed: --seed, else the demo seed.
+ * --keyless <method> (gcp, kubernetes, oidc, jwt, aws): also starts that platform's fake, attaches the method to the
+ * seed's first identity and prints the variables of a login without a client secret (test/support/keyless/local-keyless.ts).
  * Prints how to point an app at it (never the seeded secret values). Stops on SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { localKeylessMethod, startLocalKeyless, type LocalKeyless } from '../keyless/local-keyless.js';
 import { DEFAULT_LOCAL_PORT, DEMO_SEED_PATH, startDemoServer } from './demo-server.js';
 
 export { startDemoServer } from './demo-server.js';
@@ -32,28 +35,52 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${rawPort}`);
   const seedArg = argValue(args, '--seed');
   const seedPath = seedArg ? resolve(seedArg) : DEMO_SEED_PATH;
+  const keylessArg = argValue(args, '--keyless');
+  const keylessMethod = keylessArg === undefined ? undefined : localKeylessMethod(keylessArg);
 
   const { server, seed, connection } = await startDemoServer(port, seedPath).catch((error: unknown) => {
     throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse(port, argValue(args, '--port') !== undefined) : error;
   });
-  const lines = [
-    `Local Infisical listening on ${server.url}  (seed: ${seedPath})`,
-    '',
-    'Point an app at it:',
-    ...Object.entries(connection).map(([k, v]) => `  export ${k}=${v}`),
-    '',
-    `Projects: ${seed.projects.map((p) => `${p.slug} (${p.id}; envs ${p.environments.map((e) => e.slug).join(', ')})`).join('; ')}`,
-    `Identities: ${seed.identities.map((i) => `${i.name} (clientId ${i.clientId})`).join('; ')}`,
-    '',
-    'Try it:',
-    `  TOKEN=$(curl -s -X POST ${server.url}/api/v1/auth/universal-auth/login -H 'Content-Type: application/json' \\`,
-    `    -d '{"clientId":"${connection.INFISICAL_CLIENT_ID}","clientSecret":"${connection.INFISICAL_CLIENT_SECRET}"}' \\`,
-    `    | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`,
-    `  curl -s -H "Authorization: Bearer $TOKEN" \\`,
-    `    '${server.url}/api/v3/secrets/raw?workspaceId=${connection.INFISICAL_PROJECT_ID}&environment=${connection.INFISICAL_ENVIRONMENT}&include_imports=true'`,
-    '',
-    `Admin surface: ${server.url}/__admin/ (e.g. POST /__admin/time/advance {"seconds":3600}). Ctrl+C to stop.`,
-  ];
+  let keyless: LocalKeyless | undefined;
+  if (keylessMethod) {
+    const identity = seed.identities.find((i) => i.clientId === connection.INFISICAL_CLIENT_ID)!;
+    keyless = await startLocalKeyless(server, identity, keylessMethod, connection);
+  }
+  const projects = `Projects: ${seed.projects.map((p) => `${p.slug} (${p.id}; envs ${p.environments.map((e) => e.slug).join(', ')})`).join('; ')}`;
+  const admin = `Admin routes: ${server.url}/__admin/… (e.g. GET ${server.url}/__admin/state, POST /__admin/secrets to change a secret). Ctrl+C to stop.`;
+  const lines = keyless
+    ? [
+        `Local Infisical listening on ${server.url}  (seed: ${seedPath})`,
+        '',
+        ...keyless.description,
+        '',
+        'Point an app at it (keyless: no client secret):',
+        ...Object.entries(keyless.env).map(([k, v]) => `  export ${k}=${v}`),
+        '',
+        projects,
+        'Universal Auth works too: start without --keyless to see the client ID and secret.',
+        '',
+        admin,
+      ]
+    : [
+        `Local Infisical listening on ${server.url}  (seed: ${seedPath})`,
+        '',
+        'Point an app at it:',
+        ...Object.entries(connection).map(([k, v]) => `  export ${k}=${v}`),
+        '',
+        projects,
+        `Identities: ${seed.identities.map((i) => `${i.name} (clientId ${i.clientId})`).join('; ')}`,
+        '',
+        'Try it:',
+        `  TOKEN=$(curl -s -X POST ${server.url}/api/v1/auth/universal-auth/login -H 'Content-Type: application/json' \\`,
+        `    -d '{"clientId":"${connection.INFISICAL_CLIENT_ID}","clientSecret":"${connection.INFISICAL_CLIENT_SECRET}"}' \\`,
+        `    | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`,
+        `  curl -s -H "Authorization: Bearer $TOKEN" \\`,
+        `    '${server.url}/api/v3/secrets/raw?workspaceId=${connection.INFISICAL_PROJECT_ID}&environment=${connection.INFISICAL_ENVIRONMENT}&include_imports=true'`,
+        '',
+        'Keyless logins: --keyless gcp (or kubernetes, oidc, jwt, aws) also starts that platform\'s fake.',
+        admin,
+      ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;
@@ -61,7 +88,7 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal} received, stopping local Infisical...\n`);
-    void server.close().then(() => process.exit(0));
+    void Promise.all([keyless?.close(), server.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
