@@ -4,8 +4,11 @@
  *
  *   package.json        this repository's package.json without the fields only the repository uses (private, type,
  *                       scripts, dependencies and devDependencies of the sample app, overrides)
- *   README.md           package/README.md, each `<!-- include README.md: ## Heading -->` line replaced by that section
- *                       of the repository README (up to the next heading of the same or a higher level)
+ *   README.md           the repository README, and
+ *   docs/*.md           the user guides: every docs/*.md but docs/CONTRIBUTING.md, which is about this repository
+ *                       (layout, tests, packaging), not about using the package. Links to it are the only change to
+ *                       the texts: a list item or table row that only points at it is left out, any other such
+ *                       link becomes its text followed by the path in a code span (see packageDocumentation below)
  *   LICENSE             copied
  *   lib/                src/infisical compiled once, to CommonJS, with declarations (tsconfig.lib.json) from which
  *                       what is marked `@internal` is left out; lib/package.json says "type": "commonjs"
@@ -13,54 +16,96 @@
  * The package is staged rather than packed from the repository root because consumers install a package's
  * `dependencies`: the sample app's (@nestjs/* 12, …) would put a second copy of Nest next to the consumer's own.
  * The package declares what src/infisical needs at runtime as peerDependencies instead.
+ *
+ * Importing this file builds nothing: it exports packageDocumentation(root), the README and guides as the package
+ * holds them (test/docs/links.spec.ts checks their links without a build).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeBlocks, readDocumentation } from './doc-blocks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist-package');
 const REPOSITORY_ONLY_FIELDS = ['private', 'type', 'scripts', 'dependencies', 'devDependencies', 'overrides'];
+/** The guide for maintainers of this repository: not shipped. */
+const REPOSITORY_ONLY_GUIDE = 'docs/CONTRIBUTING.md';
 const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
 
-rmSync(out, { recursive: true, force: true });
+function build() {
+  rmSync(out, { recursive: true, force: true });
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-try {
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
-} catch {
-  console.error('build:lib: the TypeScript compilation failed (see above)');
-  process.exit(1);
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  try {
+    execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
+  } catch {
+    console.error('build:lib: the TypeScript compilation failed (see above)');
+    process.exit(1);
+  }
+  writeFileSync(join(out, 'lib', 'package.json'), json({ type: 'commonjs' }));
+
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  if (process.argv.includes('--check-declarations')) checkDeclarations(manifest, tsc);
+  for (const field of REPOSITORY_ONLY_FIELDS) delete manifest[field];
+  writeFileSync(join(out, 'package.json'), json(manifest));
+  copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+  for (const { path, text } of packageDocumentation(root)) {
+    mkdirSync(dirname(join(out, path)), { recursive: true });
+    writeFileSync(join(out, path), text);
+  }
 }
-writeFileSync(join(out, 'lib', 'package.json'), json({ type: 'commonjs' }));
 
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-if (process.argv.includes('--check-declarations')) checkDeclarations();
-for (const field of REPOSITORY_ONLY_FIELDS) delete manifest[field];
-writeFileSync(join(out, 'package.json'), json(manifest));
-copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
-writeFileSync(join(out, 'README.md'), packageReadme(readFileSync(join(root, 'package', 'README.md'), 'utf8'), readFileSync(join(root, 'README.md'), 'utf8')));
+/**
+ * The package's documentation, `{ path, text }` with `path` relative to the package ('README.md', 'docs/sources.md'):
+ * README.md and docs/*.md of `repositoryRoot` but docs/CONTRIBUTING.md, each as it is except for its links to
+ * docs/CONTRIBUTING.md (which the package does not hold): outside fenced code blocks, a list item or table row whose
+ * links all point there is left out (a table of contents entry), and any other such link
+ * `[text](…CONTRIBUTING.md#…)` becomes "text in the repository's `docs/CONTRIBUTING.md`".
+ */
+export function packageDocumentation(repositoryRoot) {
+  const base = resolve(repositoryRoot);
+  return readDocumentation(base)
+    .map(({ file, text }) => ({ path: relative(base, file).split('\\').join('/'), text }))
+    .filter(({ path }) => path !== REPOSITORY_ONLY_GUIDE)
+    .map(({ path, text }) => ({ path, text: withoutRepositoryOnlyLinks(path, text) }));
+}
 
-/** The package README: the template with every include line replaced by the named section of the repository README. */
-function packageReadme(template, readme) {
-  const lines = readme.split('\n');
-  const level = (line) => /^(#{1,6}) /.exec(line)?.[1].length;
-  return template.replace(/^<!-- include README\.md: (#{1,6} .+) -->$/gm, (_, heading) => {
-    let inFence = false;
-    const start = lines.findIndex((line) => line === heading);
-    if (start < 0) {
-      console.error(`build:lib: package/README.md includes "${heading}", which README.md does not have`);
-      process.exit(1);
+/** Inline Markdown links `[text](target)` of one line, outside code spans: where they are, their text and target. */
+const INLINE_LINK = /(?<!!)\[((?:[^[\]`]|`[^`]*`|\[[^\]]*\])*)\]\(\s*<?([^()\s<>]*)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+
+function withoutRepositoryOnlyLinks(path, text) {
+  const fenced = new Set();
+  for (const block of codeBlocks(text, path)) for (let line = block.line; line <= block.endLine; line++) fenced.add(line);
+  const pointsAtGuide = (target) => {
+    if (/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(target)) return false;
+    let file = target.split('#')[0];
+    try {
+      file = decodeURI(file);
+    } catch {
+      // a malformed escape: compared as written
     }
-    let end = start + 1;
-    for (; end < lines.length; end++) {
-      if (lines[end].startsWith('```')) inFence = !inFence;
-      if (!inFence && level(lines[end]) !== undefined && level(lines[end]) <= level(heading)) break;
+    return posix.normalize(posix.join(posix.dirname(path), file)) === REPOSITORY_ONLY_GUIDE;
+  };
+  const lines = text.split('\n');
+  const kept = [];
+  lines.forEach((line, index) => {
+    if (fenced.has(index + 1)) return kept.push(line);
+    const spans = [...line.matchAll(/(`+)[^`]*?\1/g)].map((m) => [m.index, m.index + m[0].length]);
+    const inCode = (at) => spans.some(([from, to]) => at >= from && at < to);
+    const links = [...line.matchAll(INLINE_LINK)].filter((m) => !inCode(m.index));
+    const toGuide = links.filter((m) => pointsAtGuide(m[2]));
+    if (toGuide.length === 0) return kept.push(line);
+    // a list item or table row that only points there: an entry of a table of contents
+    if (/^\s*(?:[-*+]|\d+[.)])\s|^\s*\|/.test(line) && toGuide.length === links.length) return;
+    let rewritten = line;
+    for (const m of toGuide.reverse()) {
+      rewritten = `${rewritten.slice(0, m.index)}${m[1]} in the repository's \`${REPOSITORY_ONLY_GUIDE}\`${rewritten.slice(m.index + m[0].length)}`;
     }
-    return lines.slice(start, end).join('\n').trimEnd();
+    kept.push(rewritten);
   });
+  return kept.join('\n');
 }
 
 /**
@@ -69,7 +114,7 @@ function packageReadme(template, readme) {
  * them (`skipLibCheck: false`, without the optional peers installed). A public declaration that names one marked
  * `@internal` (left out of the declarations) fails the compilation; one that reaches an optional peer is refused.
  */
-function checkDeclarations() {
+function checkDeclarations(manifest, tsc) {
   const entries = [join(out, 'lib', 'index.d.ts'), join(out, 'lib', 'cli', 'index.d.ts')];
   const flags = ['--ignoreConfig', '--noEmit', '--listFiles', '--skipLibCheck', 'false', '--strict', '--experimentalDecorators', '--types', 'node'];
   const options = ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023'];
@@ -90,3 +135,6 @@ function checkDeclarations() {
     process.exit(1);
   }
 }
+
+// Run as a script (not when imported): build the package.
+if (process.argv[1] && realpathSync(resolve(process.argv[1])) === realpathSync(fileURLToPath(import.meta.url))) build();

@@ -1,14 +1,16 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
  * The npm package as `npm run build:lib` stages it in dist-package/ and `npm pack ./dist-package` ships it: the
- * CommonJS build of src/infisical in lib/ and nothing else but package.json, README.md and LICENSE; a manifest whose
- * entry points and bin exist; and dependencies that are exactly the packages the build requires at runtime.
+ * CommonJS build of src/infisical in lib/, the user documentation (README.md and the guides docs/*.md but
+ * docs/CONTRIBUTING.md) and nothing else but package.json and LICENSE; a manifest whose entry points and bin exist;
+ * and dependencies that are exactly the packages the build requires at runtime. (test/docs/links.spec.ts checks the
+ * links and anchors of the same documentation.)
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const staged = join(root, 'dist-package');
@@ -30,6 +32,14 @@ const walk = (dir: string): string[] =>
     entry.isDirectory() ? walk(join(dir, entry.name)) : [relative(root, join(dir, entry.name)).split('\\').join('/')],
   );
 const normalize = (path: string): string => path.replace(/^\.\//, '');
+/** The user guides of the repository: docs/*.md but CONTRIBUTING.md (about this repository, not the package). */
+const guides = (): string[] =>
+  (existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')) : [])
+    .filter((name) => name.endsWith('.md') && name !== 'CONTRIBUTING.md')
+    .map((name) => `docs/${name}`)
+    .sort();
+/** The lines of a Markdown text that do not mention docs/CONTRIBUTING.md (the only lines the package changes). */
+const withoutContributing = (text: string): string[] => text.split('\n').filter((line) => !line.includes('CONTRIBUTING.md'));
 
 describe('the npm package', () => {
   let packed: string[];
@@ -42,7 +52,7 @@ describe('the npm package', () => {
     manifest = JSON.parse(read(staged, 'package.json')) as Manifest;
   }, 120_000);
 
-  it('holds the compiled module (JavaScript + declarations for every source file), package.json, README.md and LICENSE', () => {
+  it('holds the compiled module (JavaScript + declarations for every source file), package.json, README.md, the user guides and LICENSE', () => {
     const modules = walk(join(root, 'src', 'infisical'))
       .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
       .map((file) => file.replace(/^src\/infisical\//, 'lib/').replace(/\.ts$/, ''));
@@ -51,23 +61,32 @@ describe('the npm package', () => {
       'lib/package.json',
       'package.json',
       'README.md',
+      ...guides(),
       'LICENSE',
     ].sort();
     expect(packed).toEqual(expected);
   });
 
-  it("ships the package's own README (package/README.md with the repository README's sections included)", () => {
-    const readme = read(staged, 'README.md');
-    const repository = read(root, 'README.md');
-    expect(readme).not.toContain('<!-- include');
-    expect(readme.startsWith('# nestjs-infisical\n\nInfisical-managed secrets for NestJS')).toBe(true);
-    const installation = repository.slice(repository.indexOf('### Installation'), repository.indexOf('### What happens at bootstrap')).trimEnd();
-    expect(readme).toContain(installation);
-    expect(readme).toContain('### Namespaced configuration from secrets: `registerSecretsAs`');
-    // what only the repository has: the sample app, the local server, development and packaging
-    for (const heading of ['## Set-up', '## The local Infisical-compatible server', '## Development', '### Packaging', '## Deploying to Cloud Run']) {
-      expect(readme).not.toContain(`\n${heading}\n`);
+  it('ships the repository README and every user guide as they are, without links to docs/CONTRIBUTING.md', () => {
+    const shipped = ['README.md', ...guides()];
+    expect(shipped.length).toBeGreaterThanOrEqual(7);
+    for (const path of shipped) {
+      const text = read(staged, path);
+      // the same text but the lines about the maintainers' guide, which the package does not hold
+      expect(withoutContributing(text)).toEqual(withoutContributing(read(root, path)));
+      expect(text).not.toMatch(/\]\([^)]*CONTRIBUTING\.md/);
+      // repository files the package does not hold are code spans, never links
+      expect(text).not.toMatch(/\]\([^)]*\.env\.example/);
     }
+    expect(packed).not.toContain('docs/CONTRIBUTING.md');
+  });
+
+  it("holds exactly build-lib's packageDocumentation(), the texts whose links test/docs/links.spec.ts checks", async () => {
+    const buildLib = join(root, 'scripts', 'build-lib.mjs');
+    const { packageDocumentation } = (await import(buildLib)) as { packageDocumentation(root: string): Array<{ path: string; text: string }> };
+    const documentation = packageDocumentation(root);
+    expect(documentation.map((doc) => doc.path).sort()).toEqual(['README.md', ...guides()].sort());
+    for (const { path, text } of documentation) expect(read(staged, path)).toBe(text);
   });
 
   it('ships the LICENSE of the repository and marks lib/ as CommonJS', () => {
