@@ -47,7 +47,7 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
     keyless = await startLocalKeyless(server, identity, keylessMethod, connection);
   }
   const projects = `Projects: ${seed.projects.map((p) => `${p.slug} (${p.id}; envs ${p.environments.map((e) => e.slug).join(', ')})`).join('; ')}`;
-  const admin = `Admin routes: ${server.url}/__admin/… (e.g. GET ${server.url}/__admin/state, POST /__admin/secrets to change a secret). Ctrl+C to stop.`;
+  const admin = `Admin routes: ${server.url}/__admin/ lists them (e.g. POST /__admin/secrets changes a secret). Ctrl+C to stop.`;
   const lines = keyless
     ? [
         `Local Infisical listening on ${server.url}  (seed: ${seedPath})`,
