@@ -2,14 +2,15 @@
 # Consumer suite (`npm run test:consumers`): proves the packed npm package in real applications.
 #
 #   1. builds the package (npm run build:lib) and packs it (npm pack ./dist-package) into a temporary directory;
-#   2. for each consumer (nest11-cjs, nest12-esm, or the names given as arguments): copies the fixture to the
+#   2. for each consumer (default_consumers below, or the names given as arguments): copies the fixture to the
 #      temporary directory, installs its dependencies plus the tarball from the registry, starts the local
 #      Infisical-compatible server (demo seed, free port), runs the consumer's `test:ci` script and stops the server;
 #   3. prints one line per consumer, "consumer <name>: N passed, N failed", and exits non-zero if any failed.
 #
 # Contract with a fixture: `npm run test:ci` writes test-results.json (Jest --json) or test-results.tap (node:test)
 # into the fixture's directory. The tests get INFISICAL_SITE_URL, INFISICAL_CLIENT_ID, INFISICAL_CLIENT_SECRET,
-# INFISICAL_PROJECT_ID, INFISICAL_ENVIRONMENT and INFISICAL_SEED_FILE.
+# INFISICAL_PROJECT_ID, INFISICAL_ENVIRONMENT and INFISICAL_SEED_FILE, and NESTJS_INFISICAL_REPO, the repository's path
+# (docs-snippets reads the documentation's code blocks there).
 #
 # Nothing is written inside the repository except dist-package/ (git-ignored); the temporary directory is removed
 # on exit (KEEP_CONSUMER_WORKDIR=1 keeps it for debugging).
@@ -18,7 +19,13 @@ set -uo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 fixtures="$repo/test/consumers"
 seed="$repo/test/support/fixtures/demo-seed.json"
-if [ "$#" -gt 0 ]; then consumers=("$@"); else consumers=(nest11-cjs nest12-esm); fi
+# The consumers `npm run test:consumers` runs, one fixture directory of test/consumers each.
+default_consumers=(
+  nest11-cjs    # NestJS 11, CommonJS, Jest
+  nest12-esm    # NestJS 12, ESM, node:test
+  docs-snippets # every ts code block of README.md and docs/*.md, type-checked
+)
+if [ "$#" -gt 0 ]; then consumers=("$@"); else consumers=("${default_consumers[@]}"); fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/nestjs-infisical-consumers.XXXXXX")"
 server_pid=""
@@ -124,6 +131,7 @@ for i in "${!consumers[@]}"; do
         while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep '^INFISICAL_')
         while IFS= read -r assignment; do [ -n "$assignment" ] && export "${assignment?}"; done <<<"$server_env"
         export INFISICAL_SEED_FILE="$seed"
+        export NESTJS_INFISICAL_REPO="$repo"
         npm run --silent test:ci
       )
       status=$?
