@@ -29,13 +29,13 @@ const CHILD_PROCESS_SPECS = ['/test/e2e/main-process\\.spec', '/test/e2e/verify-
  * index.ts. Jest runs in native ESM mode, as `npm test` does (node --experimental-vm-modules). Not part of CI.
  *
  * Modes (reports in REPORT_DIR; give each concurrent run its own --tempDirName and MUTATION_REPORT_DIR):
- * - Unit mode, whole library (see the README for the time of the last run):
+ * - Unit mode, whole library (see docs/CONTRIBUTING.md, "Mutation testing", for the time of the last run):
  *     MUTATION_TESTS=unit npx stryker run
  * - Unit mode, one file or folder, one runner (what a change to one part needs; seconds to minutes):
  *     MUTATION_TESTS=unit MUTATION_REPORT_DIR=reports/mut-x npx stryker run --concurrency 1 --tempDirName .stryker-tmp-x \
  *       --mutate 'src/infisical/store/refresh.scheduler.ts'
  * - Full mode, every in-process spec (unit, integration, hostile, contract, e2e): `npm run test:mutation`, optionally
- *   with --mutate; many hours for the whole library on 2 cores (see README).
+ *   with --mutate; many hours for the whole library on 2 cores (see docs/CONTRIBUTING.md).
  *
  * How a mutant is tested (both modes): the dry run records, per test, which mutants it reaches ("perTest" coverage),
  * and which tests each spec file holds. A mutant then runs only its covering tests (Jest --testNamePattern) in only the
@@ -65,7 +65,7 @@ export default {
   },
   mutate: ['src/infisical/**/*.ts', '!src/infisical/cli/**', '!src/infisical/**/*.interface.ts', '!src/infisical/index.ts'],
   coverageAnalysis: 'perTest',
-  // Only the mutated sources get `// @ts-nocheck`: tests compare some files (README snippets) with the README verbatim.
+  // Only the mutated sources get `// @ts-nocheck`: tests compare some files (test/support/readme/) with the documentation verbatim.
   disableTypeChecks: 'src/**/*.ts',
   checkers: [],
   ignoreStatic: true,
@@ -74,7 +74,7 @@ export default {
   maxTestRunnerReuse: 40,
   // Unit tests run in well under a second, so a mutant that takes 2.5 s more than the unit run is almost always stuck (a
   // loop that no longer ends) or slow to report a failure; on a loaded machine a slow run of an unchanged-behaviour
-  // mutant can time out too, which is why the README gives the share killed outright beside the score. The full suite
+  // mutant can time out too, which is why docs/CONTRIBUTING.md gives the timeouts beside the score. The full suite
   // needs more room.
   timeoutMS: UNIT_ONLY ? 2500 : 20000,
   // event-recorder writes every tested mutant at once, so an interrupted long run still leaves its results.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Prints the per-file mutation scores of a Stryker JSON report as the README's Markdown table, worst files first
+ * Prints the per-file mutation scores of a Stryker JSON report as the Markdown table of docs/CONTRIBUTING.md, worst files first
  * within each folder, and the overall score. Usage (after `MUTATION_TESTS=unit npx stryker run`):
  *   node scripts/mutation-scores.mjs [reports/mutation-unit/mutation.json]
  * Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker computes it; runtime and

@@ -421,7 +421,7 @@ const cliReport = (run: CliRun) => run.stderr.trim().replace(/^✗ /, '');
 /** The app's explanation of a failed start: what follows "Application failed to start.\n<ErrorName>: ". */
 const appReport = (run: CliRun) => run.stderr.slice(run.stderr.indexOf('Application failed to start.')).replace(/^Application failed to start\.\n(Infisical\w*Error: )?/, '').trim();
 
-/** `| situation | app: error class | CLI exit code | the message's first line, shortened |` (README.md, "Misconfigurations"). */
+/** `| situation | app: error class | CLI exit code | the message's first line, shortened |` (docs/health-and-errors.md, "Misconfigurations"). */
 function misconfigurationRow(name: string, situation: Situation, outcome: Outcome): string {
   const app = outcome.app as CliRun;
   const errorName = /Application failed to start\.\n(\w+):/.exec(app.stderr)?.[1] ?? '?';
@@ -510,11 +510,11 @@ describe('verify-infisical (the CLI in-process, the sample app and the compiled 
     expect(`${app.stdout}\n${app.stderr}`).not.toMatch(JWT);
   });
 
-  it("the README's table of misconfigurations shows what the app and the CLI say in each (one row per situation)", () => {
+  it("the misconfiguration table of docs/health-and-errors.md shows what the app and the CLI say in each (one row per situation)", () => {
     const rows = APP_SITUATIONS.map(([name, situation]) => misconfigurationRow(name, situation, outcomes.get(name) as Outcome));
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const guide = readFileSync(join(ROOT, 'docs/health-and-errors.md'), 'utf8');
     expect(rows.length).toBeGreaterThanOrEqual(15);
-    expect(rows.filter((row) => !readme.includes(row))).toEqual([]);
+    expect(rows.filter((row) => !guide.includes(row))).toEqual([]);
   });
 
   it('gives every misconfiguration its own message, except the cases Infisical itself does not tell apart', () => {

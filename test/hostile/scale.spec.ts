@@ -13,7 +13,7 @@ import {
 
 /**
  * Event-loop stall allowed while a hostile answer is handled. The requirement is a probe p99 under 100 ms (measured
- * figures are in the README); the assertion is looser so that a loaded 2-core CI machine does not fail it, while a
+ * figures are in docs/performance.md and docs/security.md); the assertion is looser so that a loaded 2-core CI machine does not fail it, while a
  * quadratic step (seconds of stall) still does; the depth guard itself is pinned by the error it reports.
  */
 const STALL_LIMIT_MS = 1000;
