@@ -185,11 +185,23 @@ describe('parseJsonBody of a body larger than one step', () => {
     ['\ufeff{"a":1}', { ok: false, problem: 'not-json' }],
     ['{"a":1', { ok: false, problem: 'not-json' }],
     ['}{', { ok: false, problem: 'not-json' }],
-  ])('%j in steps of 1 byte → %j', async (text, expected) => {
+    // brackets that do not pair up, text around the object, pretty-printed and empty objects
+    ['[}', { ok: false, problem: 'not-json' }],
+    ['["a": 1}', { ok: false, problem: 'not-json' }],
+    ['{"k":{]}', { ok: false, problem: 'not-json' }],
+    ['{"a":[1,2}}', { ok: false, problem: 'not-json' }],
+    ['{"a":1]', { ok: false, problem: 'not-json' }],
+    ['{"a":1} "x"', { ok: false, problem: 'not-json' }],
+    ['"x" {"a":1}', { ok: false, problem: 'not-json' }],
+    [JSON.stringify({ a: [1, { b: 2 }], c: 'd', e: [] }, null, 2), { ok: true, value: { a: [1, { b: 2 }], c: 'd', e: [] } }],
+    ['{  }', { ok: true, value: {} }],
+  ])('%j in steps of 1 and of 3 bytes → %j', async (text, expected) => {
     expect(wholeParse(text, 32)).toEqual(expected);
-    const parsed = parseJsonBody(bytes(text), 32, countingSteps(1));
-    expect(parsed).toBeInstanceOf(Promise);
-    expect(await parsed).toEqual(expected);
+    for (const size of [1, 3]) {
+      const parsed = parseJsonBody(bytes(text), 32, countingSteps(size));
+      if (text.length > size) expect(parsed).toBeInstanceOf(Promise); // a body of one step or less is parsed at once
+      expect(await parsed).toEqual(expected);
+    }
   });
 
   it('equals one JSON.parse for any JSON value and for any corruption of it, at any step size', async () => {
