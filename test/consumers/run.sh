@@ -24,6 +24,7 @@ default_consumers=(
   nest11-cjs    # NestJS 11, CommonJS, Jest
   nest12-esm    # NestJS 12, ESM, node:test
   docs-snippets # every ts code block of README.md and docs/*.md, type-checked
+  docs-app      # docs/getting-started.md followed word for word: a new app boots healthy
 )
 if [ "$#" -gt 0 ]; then consumers=("$@"); else consumers=("${default_consumers[@]}"); fi
 
