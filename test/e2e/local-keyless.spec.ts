@@ -28,7 +28,10 @@ async function startLocal(args: string[]): Promise<{ child: ChildProcess; output
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const deadline = Date.now() + 20_000;
   while (!/Admin routes:/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the local server did not start:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL'); // never left running after a failed start
+      throw new Error(`the local server did not start within 20 s:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const env = Object.fromEntries([...output.matchAll(/^ {2}export (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
