@@ -1,4 +1,6 @@
 /** Native ESM Jest: run through `npm test` (node --experimental-vm-modules). */
+import { availableParallelism } from 'node:os';
+
 export default {
   testEnvironment: 'node',
   rootDir: '.',
@@ -12,5 +14,6 @@ export default {
   // 60-second PostgreSQL lease run, so three test files at once keep two cores busy (on 2 cores: 185 s with two
   // workers, 131 s with three, same tests). Parallel-safe: each file has its own servers on ports of its worker's
   // block (test/support/free-port.ts), its own temp directories, and process.env changes stay in its worker process.
-  maxWorkers: '150%',
+  // A number, not '150%': Jest reads a percentage above 100 as that many workers.
+  maxWorkers: Math.max(2, Math.floor(availableParallelism() * 1.5)),
 };
