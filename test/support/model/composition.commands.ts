@@ -65,6 +65,8 @@ export class CompositionModel {
   mode: ServerMode = { kind: 'ok' };
   /** Announced ends of back-off (`status().nextRefreshAt`) during which a trigger arrived. */
   readonly owed: number[] = [];
+  /** Requests sent before each trigger that came outside back-off (what it may start is its own refresh). */
+  readonly freshTriggers: number[] = [];
   #answered = 0;
   #round = new Map<string, Readonly<Record<string, string>>>();
 
@@ -203,7 +205,10 @@ function checkOwed(model: CompositionModel, real: Real): void {
     const sent = real.infisical.requests.filter((r) => r.at >= due && r.at <= due + SERVE_WITHIN_MS);
     if (sent.length === 0) throw new Error(`a trigger received during back-off was dropped: no request in the ${SERVE_WITHIN_MS} ms after back-off ended at t=${due}`);
     // Served twice: two refreshes started together when back-off ended (later ones follow answers, and the policy check holds them).
-    const rounds = sent.filter((r) => r.route === 'list' && r.path === SOURCES[0] && r.at === sent[0]!.at).length;
+    // A trigger that came after back-off ended (a refreshNow at the same clock time) starts a refresh of its own.
+    const first = real.infisical.requests.indexOf(sent[0]!);
+    const cut = Math.min(...model.freshTriggers.filter((i) => i > first), Infinity);
+    const rounds = sent.filter((r) => r.route === 'list' && r.path === SOURCES[0] && r.at === sent[0]!.at && real.infisical.requests.indexOf(r) < cut).length;
     if (rounds > 1) throw new Error(`a trigger received during back-off was served ${rounds} times when back-off ended at t=${due}`);
   }
 }
@@ -256,6 +261,7 @@ function noteTrigger(model: CompositionModel, real: Real): void {
   const answered = real.infisical.requests.filter((r) => r.answeredSeq !== undefined);
   const last = answered.reduce<(typeof answered)[number] | undefined>((a, r) => (a && a.answeredSeq! > r.answeredSeq! ? a : r), undefined);
   if (last?.failed && status.consecutiveFailures > 0 && due !== undefined && due > real.clock.now() && status.refreshStartedAt === undefined) model.owed.push(due);
+  else model.freshTriggers.push(real.infisical.requests.length);
 }
 
 class Webhook implements Cmd {

@@ -107,7 +107,8 @@ export async function assertModel<Ts>(property: fc.IAsyncProperty<Ts>, parameter
   const details = await fc.check(property, parameters);
   if (!details.failed) return;
   const replay = `MODEL_SEED=${details.seed}${details.counterexamplePath ? ` MODEL_PATH=${details.counterexamplePath}` : ''}`;
-  throw new Error(`${fc.defaultReportMessage(details) ?? 'The model property failed.'}\nReplay: ${replay}`);
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  throw new Error(`${fc.defaultReportMessage(details) ?? 'The model property failed.'}\nWhat differed: ${cause}\nReplay: ${replay}`);
 }
 
 /**
