@@ -7,14 +7,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { MAX_CACHE_TTL_SECONDS } from '../../src/infisical/infisical.defaults.js';
-import { APP_DEV, APP_PROJECT_ID, APP_VALUES, appSeedSecrets, credentialValues, createAppSeed } from '../support/fixtures/app-seed.js';
-import { ALL_CREDENTIALS, optionsFor, startInfisicalApp, type TestApp } from '../support/infisical-app.js';
+import { APP_PROJECT_ID, APP_VALUES, appSeedSecrets, credentialValues } from '../support/fixtures/app-seed.js';
+import type { TestApp } from '../support/infisical-app.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { webhookOptions } from '../support/readme/webhook-options.js';
 import { waitFor } from '../support/wait-for.js';
 import { deliver, infisicalWebhook, signWebhookBody, WEBHOOK_SECRET } from '../support/webhook-sender.js';
+import { startWebhookApp } from '../support/webhook-app.js';
 
 const LIST = '/api/v3/secrets/raw';
 const PATH = '/webhooks/infisical';
@@ -24,25 +24,16 @@ describe('webhook replay (captured deliveries re-sent, t forged)', () => {
   let clock: ManualClock;
   let server: LocalInfisicalServer;
   let app: TestApp;
+  let close: () => Promise<void>;
   const answers: string[] = [];
   const rotated = credentialValues('dev', '2').GEMINI_API_KEY;
 
   beforeEach(async () => {
     answers.length = 0;
-    clock = new ManualClock();
-    server = await LocalInfisicalServer.start({ seed: createAppSeed(), now: clock.now });
     // no regular refresh within the test: every list after boot is one a webhook asked for
-    app = await startInfisicalApp({
-      options: optionsFor(server, APP_DEV, 'dev', { cacheTtlSeconds: MAX_CACHE_TTL_SECONDS, ...webhookOptions(WEBHOOK_SECRET) }),
-      credentials: ALL_CREDENTIALS,
-      clock,
-      http: true,
-    });
+    ({ clock, server, app, close } = await startWebhookApp(MAX_CACHE_TTL_SECONDS));
   });
-  afterEach(async () => {
-    await app.close();
-    await server.close();
-  });
+  afterEach(() => close());
 
   const lists = () => server.requestsTo(LIST).length;
   const send = async (delivery: { body: string; signature?: string }) => {

@@ -3,13 +3,13 @@
  * /__admin routes): signed webhooks during a 429 wait or while the login is refused do not hammer Infisical.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { APP_DEV, APP_PROJECT_ID, createAppSeed, credentialValues } from '../support/fixtures/app-seed.js';
-import { ALL_CREDENTIALS, optionsFor, startInfisicalApp, type TestApp } from '../support/infisical-app.js';
+import { APP_DEV, APP_PROJECT_ID, credentialValues } from '../support/fixtures/app-seed.js';
+import type { TestApp } from '../support/infisical-app.js';
 import { LocalInfisicalServer } from '../support/infisical-server/index.js';
 import { findLeaks } from '../support/log-capture.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { webhookOptions } from '../support/readme/webhook-options.js';
 import { deliver, infisicalWebhook, WEBHOOK_SECRET } from '../support/webhook-sender.js';
+import { startWebhookApp } from '../support/webhook-app.js';
 
 const LIST = '/api/v3/secrets/raw';
 const LOGIN = '/api/v1/auth/universal-auth/login';
@@ -20,22 +20,13 @@ describe('refresh policy: signed webhooks while Infisical asks to wait or refuse
   let clock: ManualClock;
   let server: LocalInfisicalServer;
   let app: TestApp;
+  let close: () => Promise<void>;
   const rotated = credentialValues('dev', '5').GEMINI_API_KEY;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    server = await LocalInfisicalServer.start({ seed: createAppSeed(), now: clock.now });
-    app = await startInfisicalApp({
-      options: optionsFor(server, APP_DEV, 'dev', { cacheTtlSeconds: TTL, ...webhookOptions(WEBHOOK_SECRET) }),
-      credentials: ALL_CREDENTIALS,
-      clock,
-      http: true,
-    });
+    ({ clock, server, app, close } = await startWebhookApp(TTL));
   });
-  afterEach(async () => {
-    await app.close();
-    await server.close();
-  });
+  afterEach(() => close());
 
   async function admin(method: 'POST' | 'DELETE', route: string, body: object = {}): Promise<void> {
     const response = await fetch(`${server.url}/__admin/${route}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
